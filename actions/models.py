@@ -1,0 +1,351 @@
+"""Action plans, their areas and action points, and the journal of every change.
+
+Writes go through ``actions.services``; this module holds the data, its invariants and
+the query vocabulary (``ActionPoint.objects.open()``, ``.overdue(today)``).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Event, Forum, Organization, Person
+
+
+class Status(models.TextChoices):
+    """The life of an action point, in the order the pages list them."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    BLOCKED = "blocked", _("Blocked")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+CLOSED_STATUSES = (Status.DONE, Status.DROPPED)
+OPEN_STATUSES = tuple(s for s in Status if s not in CLOSED_STATUSES)
+
+
+class ActionPlan(models.Model):
+    key = models.SlugField(
+        _("key"), max_length=100, unique=True, help_text=_("Stable identifier used by imports.")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    forum = models.ForeignKey(
+        Forum, verbose_name=_("forum"), on_delete=models.PROTECT, related_name="plans"
+    )
+    source_event = models.ForeignKey(
+        Event,
+        verbose_name=_("source event"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plans",
+    )
+    period_start = models.DateField(_("period start"), null=True, blank=True)
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__isnull=True)
+                | Q(period_start__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="plan_period_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan_detail", args=[self.pk])
+
+
+class Area(models.Model):
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="areas"
+    )
+    code = models.CharField(_("code"), max_length=4)
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["plan", "order", "code"]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="area_code_unique_per_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}) {self.name}"
+
+
+class LearningOutcome(models.Model):
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="learning_outcomes"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["area", "order"]
+        verbose_name = _("learning outcome")
+        verbose_name_plural = _("learning outcomes")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ActionPointQuerySet(models.QuerySet):
+    def open(self) -> "ActionPointQuerySet":
+        return self.exclude(status__in=CLOSED_STATUSES)
+
+    def closed(self) -> "ActionPointQuerySet":
+        return self.filter(status__in=CLOSED_STATUSES)
+
+    def overdue(self, today: datetime.date | None = None) -> "ActionPointQuerySet":
+        """Open items whose due date is before today in the site's time zone."""
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def due_between(self, start: datetime.date, end: datetime.date) -> "ActionPointQuerySet":
+        return self.open().filter(due_date__gte=start, due_date__lte=end)
+
+    def for_person(self, person: Person) -> "ActionPointQuerySet":
+        """Items led by the person's organisation or where they are a focal point."""
+        led = self.filter(lead_organizations=person.organization_id).values("pk")
+        focal = self.filter(focal_points=person).values("pk")
+        return self.filter(Q(pk__in=led) | Q(pk__in=focal))
+
+    def report_order(self) -> "ActionPointQuerySet":
+        return self.order_by("plan_id", "area__order", "position", "code")
+
+
+class ActionPoint(models.Model):
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="action_points"
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="action_points"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sub_items",
+    )
+    code = models.CharField(_("code"), max_length=20)
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Order within the area, as in the plan.")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.NOT_STARTED
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    lead_organizations = models.ManyToManyField(
+        Organization,
+        verbose_name=_("lead organisations"),
+        blank=True,
+        related_name="led_action_points",
+    )
+    forum = models.ForeignKey(
+        Forum,
+        verbose_name=_("forum"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_points",
+    )
+    focal_points = models.ManyToManyField(
+        Person, verbose_name=_("focal points"), blank=True, related_name="focal_action_points"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("last update"), default=timezone.now, editable=False)
+    completed_at = models.DateTimeField(_("completed"), null=True, blank=True, editable=False)
+    # Optimistic locking: a write names the version it read, and is refused if it moved on.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    objects = ActionPointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "area__order", "position", "code"]
+        verbose_name = _("action point")
+        verbose_name_plural = _("action points")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="action_point_code_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="action_point_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="action_point_not_own_parent"
+            ),
+            # Sub-item and area in the same plan are enforced by triggers (migration 0002):
+            # a check constraint cannot look at another row.
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="action_point_status_due"),
+            models.Index(fields=["-updated_at"], name="action_point_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("action_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in CLOSED_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """Same rule as ``ActionPointQuerySet.overdue``, for one loaded item."""
+        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+
+    def clean(self) -> None:
+        errors = {}
+        if self.area_id and self.plan_id and self.area.plan_id != self.plan_id:
+            errors["area"] = _("The area must belong to the item's plan.")
+        if self.parent_id:
+            if self.parent.plan_id != self.plan_id:
+                errors["parent"] = _("A sub-item's parent must belong to the same plan.")
+            elif self.parent.parent_id:
+                errors["parent"] = _("Sub-items cannot have sub-items of their own.")
+            elif self.pk and self.parent_id == self.pk:
+                errors["parent"] = _("An item cannot be its own parent.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class UpdateKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    STATUS_CHANGE = "status_change", _("Status change")
+    NOTE = "note", _("Note")
+    EDIT = "edit", _("Edit")
+    REASSIGNMENT = "reassignment", _("Reassignment")
+
+
+class ActionUpdate(models.Model):
+    """One entry of an action point's journal. Rows are written once and never changed."""
+
+    Kind = UpdateKind
+
+    action_point = models.ForeignKey(
+        ActionPoint,
+        verbose_name=_("action point"),
+        # The journal is the record of what happened: it outlives nothing it describes.
+        on_delete=models.PROTECT,
+        related_name="updates",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_updates",
+    )
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind)
+    status_before = models.CharField(_("status before"), max_length=12, choices=Status, blank=True)
+    status_after = models.CharField(_("status after"), max_length=12, choices=Status, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    # Field name -> [before, after] as text, for edits and reassignments.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    version = models.PositiveIntegerField(_("version after"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=UpdateKind.values), name="action_update_kind_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["action_point", "-created_at"], name="action_update_item_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action_point.code} {self.get_kind_display()} {self.created_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValueError("Journal entries are immutable.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Journal entries are immutable.")
+
+
+class DigestKind(models.TextChoices):
+    CORE_GROUP = "core_group", _("Whole-plan digest (core group)")
+    PARTNER = "partner", _("Own items (focal point)")
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+
+
+class DigestDelivery(models.Model):
+    """One digest for one person for one week: the ledger that makes sending exactly-once."""
+
+    Kind = DigestKind
+
+    State = DeliveryState
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    period = models.DateField(_("week"), help_text=_("Monday of the ISO week."))
+    status = models.CharField(_("status"), max_length=8, choices=State, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-period", "person__last_name"]
+        verbose_name = _("digest delivery")
+        verbose_name_plural = _("digest deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "period"], name="digest_delivery_once_per_week"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=DigestKind.values), name="digest_delivery_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryState.values),
+                name="digest_delivery_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "period"], name="digest_delivery_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.full_name} {self.get_kind_display()} {self.period}"

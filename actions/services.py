@@ -1,0 +1,204 @@
+"""Every write to an action point goes through this module.
+
+``create_action_point`` and ``change_action_point`` each run in one transaction that also
+writes the journal row (``ActionUpdate``) and bumps ``version``; nothing else in the
+project saves an ``ActionPoint``.
+"""
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from participants.models import Organization, Person
+
+from .models import ActionPlan, ActionPoint, ActionUpdate, Area, Status
+
+User = AbstractBaseUser | AnonymousUser | None
+
+# Fields a change may set directly; the two many-to-many fields are handled apart.
+SCALAR_FIELDS = (
+    "code",
+    "position",
+    "title",
+    "description",
+    "status",
+    "due_date",
+    "area",
+    "parent",
+    "forum",
+)
+M2M_FIELDS = ("lead_organizations", "focal_points")
+
+
+class StaleVersion(Exception):
+    """Someone else saved the item after the caller read it; nothing was written."""
+
+    def __init__(self, current: ActionPoint) -> None:
+        super().__init__(f"{current.code} is at version {current.version}")
+        self.current = current
+
+
+class NothingToChange(Exception):
+    """The change would leave the item as it is and carries no note."""
+
+
+def _author(user: User) -> AbstractBaseUser | None:
+    return user if user is not None and user.is_authenticated else None
+
+
+def _as_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _m2m_text(objects: Iterable[Model]) -> str:
+    return ", ".join(sorted(str(o) for o in objects))
+
+
+def create_action_point(
+    *,
+    by: User,
+    plan: ActionPlan,
+    area: Area,
+    code: str,
+    title: str,
+    description: str = "",
+    status: str = Status.NOT_STARTED,
+    due_date: datetime.date | None = None,
+    parent: ActionPoint | None = None,
+    forum=None,
+    position: int = 0,
+    lead_organizations: Iterable[Organization] = (),
+    focal_points: Iterable[Person] = (),
+    note: str = "",
+) -> ActionPoint:
+    """Create an action point and its first journal entry, atomically.
+
+    Raises ``ValidationError`` (nothing written) when the item breaks a rule of the plan:
+    a code already used, an area or parent from another plan, an unknown status.
+    """
+    now = timezone.now()
+    item = ActionPoint(
+        plan=plan,
+        area=area,
+        parent=parent,
+        code=code,
+        position=position,
+        title=title,
+        description=description,
+        status=status,
+        due_date=due_date,
+        forum=forum,
+        created_at=now,
+        updated_at=now,
+        completed_at=now if status == Status.DONE else None,
+    )
+    item.full_clean()
+    with transaction.atomic():
+        item.save(force_insert=True)
+        item.lead_organizations.set(lead_organizations)
+        item.focal_points.set(focal_points)
+        ActionUpdate.objects.create(
+            action_point=item,
+            author=_author(by),
+            created_at=now,
+            kind=ActionUpdate.Kind.CREATED,
+            status_after=status,
+            note=note,
+            version=item.version,
+        )
+    return item
+
+
+def change_action_point(
+    *,
+    action_point: ActionPoint | int,
+    by: User,
+    expected_version: int | None = None,
+    note: str = "",
+    **changes: Any,
+) -> ActionUpdate:
+    """Apply ``changes`` to an action point and journal them, in one transaction.
+
+    ``changes`` takes any of ``SCALAR_FIELDS`` and ``M2M_FIELDS``. With
+    ``expected_version`` the write is refused with ``StaleVersion`` when the item moved on
+    since the caller read it. Raises ``NothingToChange`` when nothing would change and there
+    is no note, ``ValidationError`` for a change that breaks a rule. On any error, nothing
+    is written. Returns the journal entry.
+    """
+    unknown = set(changes) - set(SCALAR_FIELDS) - set(M2M_FIELDS)
+    if unknown:
+        raise TypeError(f"change_action_point() cannot change {', '.join(sorted(unknown))}")
+    pk = action_point.pk if isinstance(action_point, ActionPoint) else action_point
+    note = (note or "").strip()
+
+    with transaction.atomic():
+        item = ActionPoint.objects.select_for_update().select_related("parent").get(pk=pk)
+        if expected_version is not None and item.version != expected_version:
+            raise StaleVersion(item)
+        read_version = item.version
+        status_before = item.status
+
+        diff: dict[str, list[str]] = {}
+        for field in SCALAR_FIELDS:
+            if field in changes and getattr(item, field) != changes[field]:
+                diff[field] = [_as_text(getattr(item, field)), _as_text(changes[field])]
+                setattr(item, field, changes[field])
+        m2m_new: dict[str, list[Model]] = {}
+        for field in M2M_FIELDS:
+            if field in changes:
+                before = list(getattr(item, field).all())
+                after = list(changes[field])
+                if {o.pk for o in before} != {o.pk for o in after}:
+                    diff[field] = [_m2m_text(before), _m2m_text(after)]
+                    m2m_new[field] = after
+        if not diff and not note:
+            raise NothingToChange()
+
+        item.full_clean(exclude=["lead_organizations", "focal_points"])
+
+        now = timezone.now()
+        if "status" in diff:
+            item.completed_at = now if item.status == Status.DONE else None
+        item.updated_at = now
+        item.version = read_version + 1
+        # The version condition makes the write safe on databases where select_for_update
+        # does not lock (SQLite): a concurrent writer leaves this UPDATE matching no row.
+        saved = ActionPoint.objects.filter(pk=item.pk, version=read_version).update(
+            **{f: getattr(item, f) for f in (*SCALAR_FIELDS, "updated_at", "completed_at")},
+            version=item.version,
+        )
+        if not saved:
+            raise StaleVersion(ActionPoint.objects.get(pk=item.pk))
+        for field, objects in m2m_new.items():
+            getattr(item, field).set(objects)
+
+        return ActionUpdate.objects.create(
+            action_point=item,
+            author=_author(by),
+            created_at=now,
+            kind=_kind_of(diff),
+            status_before=status_before,
+            status_after=item.status,
+            note=note,
+            changes={k: v for k, v in diff.items() if k != "status"},
+            version=item.version,
+        )
+
+
+def _kind_of(diff: dict[str, list[str]]) -> str:
+    if not diff:
+        return ActionUpdate.Kind.NOTE
+    if set(diff) == {"status"}:
+        return ActionUpdate.Kind.STATUS_CHANGE
+    if set(diff) <= {*M2M_FIELDS, "forum"}:
+        return ActionUpdate.Kind.REASSIGNMENT
+    return ActionUpdate.Kind.EDIT

@@ -1,0 +1,57 @@
+from django.contrib import admin
+
+from .models import Event, Forum, Membership, Organization, Participation, Person
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["acronym", "name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["acronym", "name"]
+
+
+@admin.register(Forum)
+class ForumAdmin(admin.ModelAdmin):
+    list_display = ["acronym", "name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["acronym", "name"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["person", "forum"]
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["person", "event"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "organization", "job_title", "email", "is_active"]
+    list_filter = ["is_active", "organization__kind", "organization"]
+    search_fields = ["first_name", "last_name", "email", "organization__acronym"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization", "user"]
+    inlines = [MembershipInline, ParticipationInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["person", "forum", "role", "start_date", "end_date"]
+    list_filter = ["forum", "role"]
+    search_fields = ["person__first_name", "person__last_name", "forum__acronym"]
+    list_select_related = ["person__organization", "forum"]
+    autocomplete_fields = ["person", "forum"]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "start_date", "end_date", "place"]
+    search_fields = ["title", "place"]
+    inlines = [ParticipationInline]
