@@ -203,10 +203,11 @@ class Membership(models.Model):
                 | Q(end_date__gte=models.F("start_date")),
                 name="membership_ends_after_start",
             ),
+            # One open-ended membership per role; past ones (with an end date) may repeat.
             models.UniqueConstraint(
-                fields=["person", "forum", "role", "start_date"],
-                name="membership_unique_per_start",
-                nulls_distinct=False,
+                fields=["person", "forum", "role"],
+                condition=Q(end_date__isnull=True),
+                name="membership_unique_while_open",
             ),
         ]
 
