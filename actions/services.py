@@ -141,7 +141,9 @@ def change_action_point(
     note = (note or "").strip()
 
     with transaction.atomic():
-        item = ActionPoint.objects.select_for_update().select_related("parent").get(pk=pk)
+        item = (
+            ActionPoint.objects.select_for_update(of=("self",)).select_related("parent").get(pk=pk)
+        )
         if expected_version is not None and item.version != expected_version:
             raise StaleVersion(item)
         read_version = item.version
