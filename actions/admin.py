@@ -129,6 +129,10 @@ class ActionPointAdmin(admin.ModelAdmin):
                 by=request.user, plan=form.cleaned_data["plan"], **data
             )
             form.instance.pk = created.pk
+        # Both inlines are read-only: saving them writes nothing, but the admin's change
+        # message expects the formsets to have been saved.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:

@@ -2,6 +2,7 @@
 
 from django.db import migrations
 
+# Names as in participants.roles; a migration must not import app code that may change.
 ROLE_GROUPS = ("Coordinators", "Viewers")
 
 

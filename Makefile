@@ -1,0 +1,52 @@
+# The whole interface: make run, make test, make lint, make fmt, make bench.
+# Each target sets itself up (virtualenv, dependencies) on a fresh machine.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint fmt bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --editable '.[dev]'
+	touch $@
+
+# Embedded mode unless DATABASE_URL / CELERY_BROKER_URL / EMAIL_URL say otherwise.
+# With a broker, a Celery worker (with beat) runs beside the web server and stops with it.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo "E-mails (digests, password resets) go to: $${EMAIL_URL:-files under var/mail/}"
+	@if [ -n "$$CELERY_BROKER_URL" ]; then \
+		trap 'kill 0' EXIT INT TERM; \
+		$(BIN)/celery -A pimtracker worker --beat --loglevel=INFO \
+			--schedule=var/celerybeat-schedule & \
+		$(PY) manage.py runserver $(HOST):$(PORT); \
+	else \
+		echo "No CELERY_BROKER_URL: tasks run in-process (python manage.py send_digests sends the weekly digests)."; \
+		$(PY) manage.py runserver $(HOST):$(PORT); \
+	fi
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3 staticfiles
