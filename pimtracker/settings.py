@@ -5,6 +5,7 @@ With nothing set, the project runs in its embedded mode: SQLite and e-mail files
 ``SECRET_KEY`` (and refuses to start without one); README lists every variable.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -13,7 +14,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
+# An empty variable (DATABASE_URL= in a shell or .env) means "not set", not "invalid".
+for _name in ("DATABASE_URL", "EMAIL_URL", "SECRET_KEY", "SITE_URL", "TIME_ZONE", "DEBUG"):
+    if os.environ.get(_name) == "":
+        del os.environ[_name]
+VAR_DIR = Path(os.environ.get("VAR_DIR") or BASE_DIR / "var").resolve()
+# The embedded mode keeps its database and e-mail files here; a fresh clone has no var/.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 # Short aliases, so that EMAIL_URL=console: and EMAIL_URL=file:///path work as README says.
 environ.Env.EMAIL_SCHEMES.update(
@@ -68,7 +75,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "pimtracker.urls"
+# The benchmark serves its floor view from its own URLconf (bench/urls.py); nothing else sets it.
+ROOT_URLCONF = env.str("ROOT_URLCONF", default="pimtracker.urls")
 WSGI_APPLICATION = "pimtracker.wsgi.application"
 
 TEMPLATES = [
@@ -82,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "actions.context_processors.navigation",
             ],
         },
     },
@@ -112,7 +121,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# A view that routes by role: partners to their own items, everyone else to the dashboard.
+LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "login"
 
 # Five wrong passwords for one username from one address lock it for an hour.
@@ -162,10 +172,36 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Reliability, on purpose. The DigestDelivery rows, not the broker, decide what was sent
+# (a claim before sending); these settings make sure no task is silently dropped:
+# - acknowledge a message only after its task ran, so a worker that dies mid-task leaves
+#   it to be delivered again (the claim then makes a second run harmless);
+CELERY_TASK_ACKS_LATE = True
+# - and put it back when the worker process itself is killed (OOM killer, SIGKILL);
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# - with late acks, hold one message at a time, so a crash re-queues one, not a batch;
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# - Redis gives an unacknowledged message to another worker after the visibility timeout:
+#   keep it well above the longest task (5 minutes, send_digest's time limit) and the
+#   longest retry countdown (30 minutes), or a running or waiting task would run twice;
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# - on a lost broker connection let running tasks finish rather than kill them mid-send;
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# - SMTP errors: send_digest retries with back-off (1, 5, 15, 30 minutes), temporary
+#   errors only, at most five attempts, counted on the row (actions.digests);
+# - no result backend: outcomes are recorded on the rows.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
     "weekly-digests": {
         "task": "actions.tasks.send_weekly_digests",
         "schedule": crontab(day_of_week="mon", hour=7, minute=0),
+    },
+    # Redis here keeps nothing on disk: re-queue this week's deliveries that are due and
+    # unsent (and the weekly fan-out itself, if it was lost).
+    "sweep-digest-deliveries": {
+        "task": "actions.tasks.sweep_deliveries",
+        "schedule": crontab(minute="*/15"),
     },
 }
 

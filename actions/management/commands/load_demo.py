@@ -1,0 +1,43 @@
+"""``python manage.py load_demo``: the 2017 plan, demo accounts and sample progress."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from actions.demo import SAMPLE_MARK, SHIPPED_PLAN, load_demo
+from actions.plan_file import PlanFileError
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the 2017 Libya plan, one fictional demo account per role and sample progress "
+        "marked as sample. Idempotent; prints new passwords and how to sign in."
+    )
+
+    def handle(self, *args, **options) -> None:
+        try:
+            result = load_demo()
+        except PlanFileError as exc:
+            for error in exc.errors:
+                self.stderr.write(f"{SHIPPED_PLAN}: {error}")
+            raise CommandError(
+                "The shipped plan could not be imported; nothing was changed."
+            ) from exc
+
+        verdict = "imported" if result.imported.changed else "already up to date"
+        self.stdout.write(f"2017 Libya plan {verdict}:")
+        for line in result.imported.summary():
+            self.stdout.write(f"  {line}")
+        if result.sample_applied:
+            codes = ", ".join(result.sample_applied)
+            self.stdout.write(f'Sample progress, marked "{SAMPLE_MARK}", added to {codes}.')
+        else:
+            self.stdout.write("Sample progress: already there (or the items have real progress).")
+
+        self.stdout.write("")
+        self.stdout.write("Demo accounts (fictional people; new passwords at every run):")
+        width = max(len(account.username) for account, _ in result.accounts)
+        for account, password in result.accounts:
+            self.stdout.write(
+                f"  {account.role:<12} {account.username:<{width}}  {password}"
+                f"  ({account.organization})"
+            )
+        self.stdout.write(f"Sign in at {result.login_url}")

@@ -1,0 +1,145 @@
+"""Who may do what: the one place where the roles of DESIGN §2 are decided.
+
+Pure functions of a user (and an action point whose leads and focal points were loaded
+with it), used by views, templates and tests alike. The role needs the user's groups and
+person; both are read once per request and kept on the user object, so asking again costs
+no query.
+"""
+
+import enum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Person
+
+from .models import ActionPoint
+
+User = AbstractBaseUser | AnonymousUser
+
+COORDINATORS_GROUP = "Coordinators"
+VIEWERS_GROUP = "Viewers"
+
+_ROLE_CACHE = "_pimtracker_role"
+_PERSON_CACHE = "_pimtracker_person"
+_MISSING = object()
+
+
+class Role(enum.StrEnum):
+    COORDINATOR = "coordinator"
+    PARTNER = "partner"
+    VIEWER = "viewer"
+    # Signed in but neither in a role group nor linked to a person: may read nothing.
+    NONE = "none"
+
+
+class NoRole(PermissionDenied):
+    """The account has no role yet; the 403 page explains what to ask for."""
+
+
+def person_of(user: User) -> Person | None:
+    """The person linked to the account (with their organisation), or None.
+
+    Read once per request and kept on the user object, like the role.
+    """
+    if not user.is_authenticated:
+        return None
+    # getattr/setattr, not __dict__: request.user is a lazy proxy of the user.
+    person = getattr(user, _PERSON_CACHE, _MISSING)
+    if person is _MISSING:
+        person = Person.objects.select_related("organization").filter(user_id=user.pk).first()
+        setattr(user, _PERSON_CACHE, person)
+    return person
+
+
+def role_of(user: User) -> Role:
+    if not user.is_authenticated:
+        return Role.NONE
+    cached = getattr(user, _ROLE_CACHE, None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        role = Role.COORDINATOR
+    else:
+        groups = set(
+            user.groups.filter(name__in=(COORDINATORS_GROUP, VIEWERS_GROUP)).values_list(
+                "name", flat=True
+            )
+        )
+        if COORDINATORS_GROUP in groups:
+            role = Role.COORDINATOR
+        elif VIEWERS_GROUP in groups:
+            role = Role.VIEWER
+        else:
+            person = person_of(user)
+            # Someone who left their post keeps the account (the journal names them) but
+            # no longer speaks for their organisation.
+            active = person is not None and person.is_active and person.left_on is None
+            role = Role.PARTNER if active else Role.NONE
+    setattr(user, _ROLE_CACHE, role)
+    return role
+
+
+def is_coordinator(user: User) -> bool:
+    return role_of(user) == Role.COORDINATOR
+
+
+def can_read(user: User) -> bool:
+    """Coordinators, partners and viewers read every action point of the plans."""
+    return role_of(user) != Role.NONE
+
+
+def can_update(user: User, action_point: ActionPoint) -> bool:
+    """Change status and add a note: coordinators, and partners on items that are theirs.
+
+    Reads ``lead_organizations`` and ``focal_points`` through ``.all()`` so that a
+    prefetched item costs no query.
+    """
+    role = role_of(user)
+    if role == Role.COORDINATOR:
+        return True
+    if role != Role.PARTNER:
+        return False
+    person = person_of(user)
+    if person is None:
+        return False
+    return any(
+        org.pk == person.organization_id for org in action_point.lead_organizations.all()
+    ) or any(p.pk == person.pk for p in action_point.focal_points.all())
+
+
+def can_edit(user: User) -> bool:
+    """Create and edit action points, change many at once: coordinators only."""
+    return is_coordinator(user)
+
+
+def can_see_contact_details(user: User) -> bool:
+    """Staff e-mail addresses are personal data: coordinators only (DESIGN §2)."""
+    return is_coordinator(user)
+
+
+def has_own_items(user: User) -> bool:
+    """Whether "My items" means anything: the account is linked to a person."""
+    return can_read(user) and person_of(user) is not None
+
+
+def require_reader(user: User) -> Role:
+    role = role_of(user)
+    if role == Role.NONE:
+        raise NoRole(_("Your account has no role in PIM Tracker yet."))
+    return role
+
+
+def require_coordinator(user: User) -> None:
+    require_reader(user)
+    if not is_coordinator(user):
+        raise PermissionDenied(_("Only coordinators may do this."))
+
+
+def require_update(user: User, action_point: ActionPoint) -> None:
+    require_reader(user)
+    if not can_update(user, action_point):
+        raise PermissionDenied(
+            _("Only coordinators and the item's lead organisations and focal points may update it.")
+        )
