@@ -17,11 +17,12 @@ def check_database() -> dict[str, str]:
 def check_broker() -> dict[str, str]:
     if not settings.CELERY_BROKER_URL:
         return {"status": "ok", "mode": "in-process (no broker configured)"}
-    from pimtracker.celery import app
+    from kombu import Connection
 
     try:
-        with app.connection_for_write() as conn:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
+            transport = conn.transport_cls
     except Exception as exc:  # any failure means "down"; the text says which
         return {"status": "down", "error": exc.__class__.__name__}
-    return {"status": "ok", "transport": conn.transport_cls}
+    return {"status": "ok", "transport": transport}

@@ -199,6 +199,20 @@ class ActionPoint(models.Model):
         indexes = [
             models.Index(fields=["status", "due_date"], name="action_point_status_due"),
             models.Index(fields=["-updated_at"], name="action_point_updated"),
+            # The list's area + status filters, and the dashboard's counts per area and per
+            # organisation read from this index alone (id included) instead of the table.
+            models.Index(
+                fields=["area", "status", "due_date", "id"], name="action_point_area_status"
+            ),
+            # Open items by due date: the overdue list and "due soon" stop after a few rows.
+            models.Index(
+                fields=["due_date", "code", "id"],
+                condition=~Q(status__in=CLOSED_STATUSES),
+                name="action_point_open_due",
+            ),
+            # Sorting the list by due date reads the first rows in order instead of sorting
+            # them all. (Latest first, NULLS LAST, is a PostgreSQL-only index: migration 0004.)
+            models.Index(fields=["due_date"], name="action_point_due"),
         ]
 
     def __str__(self) -> str:
@@ -332,8 +346,10 @@ class DigestDelivery(models.Model):
         verbose_name = _("digest delivery")
         verbose_name_plural = _("digest deliveries")
         constraints = [
+            # One digest per person per week whatever their roles: the kind is chosen
+            # (core group first) when the row is created, and no second row can follow.
             models.UniqueConstraint(
-                fields=["person", "kind", "period"], name="digest_delivery_once_per_week"
+                fields=["person", "period"], name="digest_delivery_once_per_week"
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=DigestKind.values), name="digest_delivery_kind_valid"

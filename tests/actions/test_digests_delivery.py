@@ -1,0 +1,288 @@
+"""Exactly once: claims, retries, bounded attempts, the sweeper and the Celery tasks.
+
+The e-mail backend here is Django's in-memory outbox, made to fail on demand like an SMTP
+server that is down or refuses; test_digests_services.py does the same against a real one.
+"""
+
+import datetime
+import smtplib
+from unittest import mock
+
+import pytest
+import time_machine
+from celery.exceptions import Retry
+from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+
+from actions import digests, tasks
+from actions.models import DigestDelivery, DigestKind
+from pimtracker.celery import app as celery_app
+from tests.actions import digest_scenario as s
+
+State = DigestDelivery.State
+
+
+class FlakyBackend(LocmemBackend):
+    """The outbox, failing with ``failure`` while it is set."""
+
+    failure: Exception | None = None
+
+    def send_messages(self, messages):
+        if FlakyBackend.failure is not None:
+            raise FlakyBackend.failure
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def scenario(plan, organizations, coordinator, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.FlakyBackend"
+    FlakyBackend.failure = None
+    data = s.build(plan=plan, organizations=organizations, coordinator=coordinator)
+    with s.at(2024, 3, 11, 7, 0) as traveller:
+        data.traveller = traveller
+        yield data
+    FlakyBackend.failure = None
+
+
+@pytest.fixture
+def eager():
+    """Tasks run in-process, as in the embedded mode, even when a broker is configured."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+def run_week() -> list[digests.Result]:
+    """What ``send_digests`` does."""
+    return digests.deliver_batch(digests.prepare_week(s.PERIOD), period=s.PERIOD)
+
+
+def recipients_of_outbox() -> list[str]:
+    return sorted(address for m in mail.outbox for address in m.to)
+
+
+EXPECTED = [
+    "Coordinator Demo <coordinator.demo@example.org>",
+    "Dana Core <dana.core@example.org>",
+    "Ivo Focal <ivo.focal@example.org>",
+]
+
+
+def row(person) -> DigestDelivery:
+    return DigestDelivery.objects.get(person=person, period=s.PERIOD)
+
+
+# --- Exactly once ---------------------------------------------------------------------------
+def test_running_the_week_twice_sends_one_digest_per_recipient(scenario):
+    run_week()
+    assert recipients_of_outbox() == EXPECTED
+    assert run_week() == []
+    assert recipients_of_outbox() == EXPECTED
+
+
+def test_each_row_records_what_happened(scenario):
+    run_week()
+    sent = row(scenario.ivo)
+    assert (sent.status, sent.attempts, sent.kind) == (State.SENT, 1, DigestKind.PARTNER)
+    assert sent.sent_at == s.NOW and sent.lease_until is None
+    assert sent.message_id == digests.message_id(scenario.ivo.pk, s.PERIOD)
+    skipped = row(scenario.nora)
+    assert (skipped.status, skipped.error) == (State.SKIPPED, "no e-mail address")
+
+
+def test_only_one_of_two_claims_on_a_row_wins(scenario):
+    (pk, *_rest) = digests.prepare_week(s.PERIOD)
+    assert digests.claim(pk) is True
+    assert digests.claim(pk) is False
+
+
+def test_a_row_being_sent_is_left_alone_until_its_lease_expires(scenario):
+    pk = digests.prepare_week(s.PERIOD)[0]
+    digests.claim(pk)  # another worker took it...
+    assert digests.deliver(pk).outcome == digests.Outcome.NOT_CLAIMED
+    assert mail.outbox == []
+    scenario.traveller.shift(digests.LEASE + datetime.timedelta(seconds=1))  # ...and died
+    assert digests.deliver(pk).outcome == digests.Outcome.SENT
+    assert len(mail.outbox) == 1
+    assert DigestDelivery.objects.get(pk=pk).attempts == 2
+
+
+def test_server_down_sends_nothing_records_the_error_and_the_next_run_delivers(scenario):
+    FlakyBackend.failure = ConnectionRefusedError(111, "Connection refused")
+    results = run_week()
+    # The server is the problem: the batch stops at the first failure.
+    assert [r.outcome for r in results] == [digests.Outcome.RETRY]
+    assert results[0].stop_batch
+    assert mail.outbox == []
+    assert not DigestDelivery.objects.filter(status=State.SENT, period=s.PERIOD).exists()
+    failed = DigestDelivery.objects.get(pk=results[0].delivery_id)
+    assert (failed.status, failed.attempts) == (State.PENDING, 1)
+    assert failed.error == "ConnectionRefusedError: [Errno 111] Connection refused"
+
+    FlakyBackend.failure = None
+    run_week()
+    assert recipients_of_outbox() == EXPECTED
+    run_week()
+    assert recipients_of_outbox() == EXPECTED
+
+
+def test_a_temporary_refusal_of_one_message_retries_it_with_back_off(scenario):
+    FlakyBackend.failure = smtplib.SMTPDataError(451, b"Try again later")
+    results = run_week()
+    assert {r.outcome for r in results} == {digests.Outcome.RETRY, digests.Outcome.SKIPPED}
+    assert len(results) == 4  # not the server's fault: the batch went on
+    first = DigestDelivery.objects.get(pk=results[0].delivery_id)
+    assert results[0].retry_in == 60
+    assert first.lease_until == s.NOW + datetime.timedelta(seconds=60)
+    assert "451" in first.error
+
+    run_week()
+    first.refresh_from_db()
+    assert (first.attempts, first.lease_until) == (2, s.NOW + datetime.timedelta(minutes=5))
+
+
+def test_a_permanent_refusal_fails_without_retry(scenario):
+    FlakyBackend.failure = smtplib.SMTPRecipientsRefused(
+        {"ivo.focal@example.org": (550, b"No such user")}
+    )
+    run_week()
+    assert row(scenario.ivo).status == State.FAILED
+    FlakyBackend.failure = None
+    run_week()
+    assert "Ivo Focal <ivo.focal@example.org>" not in recipients_of_outbox()
+    assert row(scenario.ivo).attempts == 1
+
+
+def test_attempts_are_bounded(scenario):
+    FlakyBackend.failure = smtplib.SMTPDataError(451, b"Try again later")
+    for _attempt in range(digests.MAX_ATTEMPTS):
+        run_week()
+    assert row(scenario.ivo).status == State.FAILED
+    assert row(scenario.ivo).attempts == digests.MAX_ATTEMPTS
+    FlakyBackend.failure = None
+    assert run_week() == []
+    assert mail.outbox == []
+
+
+def test_message_id_is_the_same_on_every_attempt(scenario):
+    FlakyBackend.failure = smtplib.SMTPDataError(451, b"Try again later")
+    run_week()
+    FlakyBackend.failure = None
+    run_week()
+    ids = {m.to[0]: m.extra_headers["Message-ID"] for m in mail.outbox}
+    assert ids["Ivo Focal <ivo.focal@example.org>"] == row(scenario.ivo).message_id
+
+
+def test_an_error_that_is_not_about_email_is_recorded_and_raised(scenario):
+    FlakyBackend.failure = RuntimeError("template bug")
+    with pytest.raises(RuntimeError):
+        run_week()
+    failed = DigestDelivery.objects.get(period=s.PERIOD, attempts=1)
+    assert (failed.status, failed.error) == (State.PENDING, "RuntimeError: template bug")
+
+
+def test_a_partner_with_nothing_open_and_nothing_changed_gets_nothing(scenario):
+    delivery = DigestDelivery.objects.create(
+        person=scenario.ada, kind=DigestKind.PARTNER, period=s.PERIOD
+    )
+    assert digests.deliver(delivery.pk).outcome == digests.Outcome.SKIPPED
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.error) == (State.SKIPPED, "nothing open and nothing changed")
+    assert mail.outbox == []
+
+
+def test_someone_who_turned_the_digest_off_gets_nothing(scenario):
+    scenario.dana.digest_enabled = False
+    scenario.dana.save()
+    run_week()
+    assert "Dana Core <dana.core@example.org>" not in recipients_of_outbox()
+    assert row(scenario.dana).error == "digest turned off by the person"
+
+
+# --- The sweeper ----------------------------------------------------------------------------
+def test_sweeper_requeues_what_the_broker_lost_after_a_grace_period(scenario):
+    queued = digests.prepare_week(s.PERIOD)  # handed to the broker, which then restarts
+    assert digests.sweep() == []  # the tasks may still be on their way
+    scenario.traveller.shift(digests.QUEUED_GRACE + datetime.timedelta(seconds=1))
+    assert digests.sweep() == queued
+    for pk in queued:
+        digests.deliver(pk)
+    assert recipients_of_outbox() == EXPECTED
+    scenario.traveller.shift(digests.QUEUED_GRACE + datetime.timedelta(seconds=1))
+    assert digests.sweep() == []
+
+
+def test_sweeper_picks_up_a_row_whose_sender_died(scenario):
+    pk = digests.prepare_week(s.PERIOD)[0]
+    digests.claim(pk)
+    assert pk not in digests.sweep()
+    scenario.traveller.shift(digests.LEASE + datetime.timedelta(seconds=1))
+    assert pk in digests.sweep()
+
+
+def test_sweeper_gives_up_when_the_last_attempt_was_interrupted(scenario):
+    pk = digests.prepare_week(s.PERIOD)[0]
+    DigestDelivery.objects.filter(pk=pk).update(attempts=digests.MAX_ATTEMPTS - 1)
+    digests.claim(pk)
+    scenario.traveller.shift(digests.LEASE + datetime.timedelta(seconds=1))
+    assert pk not in digests.sweep()
+    given_up = DigestDelivery.objects.get(pk=pk)
+    assert given_up.status == State.FAILED
+    assert "may or may not have gone out" in given_up.error
+
+
+def test_sweeper_runs_a_lost_weekly_fan_out_once_its_time_has_passed(scenario):
+    with time_machine.travel(datetime.datetime(2024, 3, 11, 6, 50, tzinfo=s.TRIPOLI)):
+        assert digests.sweep() == []
+        assert not DigestDelivery.objects.filter(period=s.PERIOD).exists()
+    with time_machine.travel(datetime.datetime(2024, 3, 11, 7, 5, tzinfo=s.TRIPOLI)):
+        assert len(digests.sweep()) == 4
+    assert DigestDelivery.objects.filter(period=s.PERIOD).count() == 4
+
+
+def test_sweeper_leaves_past_weeks_alone(scenario):
+    last_week = s.PERIOD - datetime.timedelta(days=7)
+    old = DigestDelivery.objects.create(
+        person=scenario.dana, kind=DigestKind.CORE_GROUP, period=last_week
+    )
+    assert old.pk not in digests.sweep()
+
+
+# --- Celery tasks ---------------------------------------------------------------------------
+def test_weekly_task_called_twice_sends_one_digest_per_recipient(scenario, eager):
+    assert tasks.send_weekly_digests.delay(s.WEEK).get() == 4
+    assert tasks.send_weekly_digests.delay(s.WEEK).get() == 0
+    assert recipients_of_outbox() == EXPECTED
+
+
+def test_weekly_task_defaults_to_the_current_week(scenario, eager):
+    tasks.send_weekly_digests.delay()
+    assert DigestDelivery.objects.filter(period=s.PERIOD).count() == 4
+
+
+def test_send_digest_task_asks_celery_to_retry_after_the_back_off(scenario):
+    pk = digests.prepare_week(s.PERIOD)[0]
+    FlakyBackend.failure = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+    with mock.patch.object(tasks.send_digest, "retry", side_effect=lambda countdown: Retry()):
+        tasks.send_digest.push_request(is_eager=False)
+        try:
+            with pytest.raises(Retry):
+                tasks.send_digest.run(pk)
+        finally:
+            tasks.send_digest.pop_request()
+        tasks.send_digest.retry.assert_called_once_with(countdown=60)
+
+
+def test_send_digest_task_in_process_leaves_the_retry_to_the_next_run(scenario, eager):
+    pk = digests.prepare_week(s.PERIOD)[0]
+    FlakyBackend.failure = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+    assert tasks.send_digest.delay(pk).get() == digests.Outcome.RETRY
+    assert DigestDelivery.objects.get(pk=pk).attempts == 1
+
+
+def test_sweep_task_queues_and_sends_lost_deliveries(scenario, eager):
+    digests.prepare_week(s.PERIOD)
+    scenario.traveller.shift(digests.QUEUED_GRACE + datetime.timedelta(seconds=1))
+    assert tasks.sweep_deliveries.delay().get() == 4
+    assert recipients_of_outbox() == EXPECTED
