@@ -1,0 +1,177 @@
+"""Coordinators' forms: create and edit action points, change the status of many at once.
+
+Every write is ``actions.services``'; these views parse input, call it, and say what
+happened. Non-coordinators get 403 before anything is read or written.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import permissions, selectors, services
+from .forms import ActionPointForm, BulkStatusForm
+from .models import ActionPoint, Status
+from .views import stale_message
+
+FORM_FIELDS = (
+    "area",
+    "code",
+    "title",
+    "description",
+    "status",
+    "due_date",
+    "lead_organizations",
+    "forum",
+    "focal_points",
+    "parent",
+    "position",
+)
+
+
+def _form_context(form: ActionPointForm, item: ActionPoint | None) -> dict:
+    choices = selectors.filter_choices()
+    return {
+        "form": form,
+        "item": item,
+        "organization_acronyms": choices.organization_acronyms,
+        "forum_acronyms": choices.forum_acronyms,
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def action_create(request: HttpRequest) -> HttpResponse:
+    permissions.require_coordinator(request.user)
+    form = ActionPointForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.create_action_point(
+                by=request.user,
+                plan=data["plan"],
+                note=data["note"],
+                **{name: data[name] for name in FORM_FIELDS},
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("%(code)s created.") % {"code": item.code})
+            return redirect(item)
+    return render(request, "actions/action_form.html", _form_context(form, None))
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.get_action_point_for_edit(request.user, pk)
+    form = ActionPointForm(request.POST if request.method == "POST" else None, instance=item)
+    status = 200
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_action_point(
+                action_point=item.pk,
+                by=request.user,
+                expected_version=data["version"],
+                note=data["note"],
+                **{name: data[name] for name in FORM_FIELDS},
+            )
+        except services.StaleVersion:
+            # Keep what the user typed; take the version the message describes, so that
+            # saving again is a conscious choice made after reading what changed.
+            fresh = selectors.get_action_point_for_view(request.user, pk)
+            posted = request.POST.copy()
+            posted["version"] = str(fresh.version)
+            form = ActionPointForm(posted, instance=fresh)
+            messages.error(request, stale_message(fresh))
+            status = 409
+        except services.NothingToChange:
+            messages.info(request, _("Nothing was changed."))
+            return redirect(item)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("%(code)s saved.") % {"code": data["code"]})
+            return redirect(item)
+    return render(request, "actions/action_form.html", _form_context(form, item), status=status)
+
+
+@require_POST
+def bulk_status(request: HttpRequest) -> HttpResponse:
+    """One status for the ticked rows, each through the service (one journal row each).
+
+    A row someone changed since the list was shown is left alone and named in the message.
+    """
+    permissions.require_coordinator(request.user)
+    form = BulkStatusForm(request.POST)
+    back = _safe_next(request)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    status = form.cleaned_data["status"]
+    versions = form.versions()
+    changed, unchanged, stale, refused = [], [], [], []
+    for pk, code in ActionPoint.objects.filter(pk__in=form.cleaned_data["ids"]).values_list(
+        "pk", "code"
+    ):
+        try:
+            services.change_action_point(
+                action_point=pk,
+                by=request.user,
+                expected_version=versions.get(pk),
+                status=status,
+                note=form.cleaned_data["note"],
+            )
+        except services.StaleVersion:
+            stale.append(code)
+        except services.NothingToChange:
+            unchanged.append(code)
+        except ValidationError:
+            refused.append(code)
+        else:
+            changed.append(code)
+    label = Status(status).label
+    if changed:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d item set to “%(status)s”: %(codes)s.",
+                "%(count)d items set to “%(status)s”: %(codes)s.",
+                len(changed),
+            )
+            % {"count": len(changed), "status": label, "codes": ", ".join(changed)},
+        )
+    if unchanged:
+        messages.info(
+            request,
+            _("Already “%(status)s”, left as they were: %(codes)s.")
+            % {"status": label, "codes": ", ".join(unchanged)},
+        )
+    if stale:
+        messages.warning(
+            request,
+            _("Changed by someone else since the list was shown, left as they are: %(codes)s.")
+            % {"codes": ", ".join(stale)},
+        )
+    if refused:
+        messages.error(
+            request,
+            _("Refused, as the change breaks a rule of the plan: %(codes)s.")
+            % {"codes": ", ".join(refused)},
+        )
+    return redirect(back)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("action_list")

@@ -1,0 +1,202 @@
+"""The action point list's filters: the GET parameters of DESIGN §4, as a FilterSet.
+
+Every parameter is validated by the form; the view shows the form's errors and an empty
+list when any value is wrong, so a hand-edited URL never ends in a server error.
+Organisation and forum are typed acronyms checked against the table (with a datalist of
+suggestions), not a ``<select>`` of every row, so thousands of them stay fast.
+"""
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from participants.models import Forum, Organization
+
+from .models import ActionPoint, Status
+from .selectors import FilterChoices
+
+ISO_DATE = ["%Y-%m-%d"]
+
+SORT_CHOICES = [
+    ("code", _("Code, plan order")),
+    ("-code", _("Code, reverse plan order")),
+    ("due_date", _("Due date, earliest first")),
+    ("-due_date", _("Due date, latest first")),
+    ("status", _("Status, not started first")),
+    ("-status", _("Status, dropped first")),
+    ("updated_at", _("Last update, oldest first")),
+    ("-updated_at", _("Last update, newest first")),
+]
+
+_REPORT_ORDER = ("plan_id", "area__order", "position", "code")
+
+
+class OverdueCheckbox(forms.CheckboxInput):
+    """A checkbox that sends ``overdue=1`` and hands the raw value to a ChoiceField, so
+    that ``overdue=yes`` is reported as an error instead of being read as true."""
+
+    def __init__(self) -> None:
+        super().__init__(attrs={"value": "1"}, check_test=lambda v: v == "1")
+
+    def format_value(self, value: Any) -> None:
+        return None  # the value attribute is fixed to "1" above
+
+    def value_from_datadict(self, data, files, name) -> Any:
+        return data.get(name)
+
+
+class PageFilter(django_filters.Filter):
+    """``page`` is read by the paginator; it sits here only to be validated with the
+    filters, so that page=abc is reported like any other bad value."""
+
+    field_class = forms.IntegerField
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        return qs
+
+
+class ActionPointFilterForm(forms.Form):
+    def clean_organization(self) -> Organization | None:
+        return _by_acronym(Organization, self.cleaned_data.get("organization"), _("organisation"))
+
+    def clean_forum(self) -> Forum | None:
+        return _by_acronym(Forum, self.cleaned_data.get("forum"), _("forum"))
+
+
+def _by_acronym(model, acronym: str | None, what: str):
+    acronym = (acronym or "").strip()
+    if not acronym:
+        return None
+    # Acronyms are unique as typed; accept any case, preferring the exact spelling.
+    found = sorted(
+        model.objects.filter(acronym__iexact=acronym), key=lambda o: o.acronym != acronym
+    )
+    if not found:
+        raise forms.ValidationError(
+            _("There is no %(what)s with the acronym “%(acronym)s”."),
+            code="unknown",
+            params={"what": what, "acronym": acronym},
+        )
+    return found[0]
+
+
+class ActionPointFilter(django_filters.FilterSet):
+    plan = django_filters.ChoiceFilter(
+        label=_("Plan"), field_name="plan_id", empty_label=_("All plans")
+    )
+    area = django_filters.ChoiceFilter(
+        label=_("Area"), field_name="area__code", empty_label=_("All areas")
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"),
+        choices=Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_status",
+    )
+    organization = django_filters.CharFilter(
+        label=_("Lead organisation"),
+        method="filter_organization",
+        widget=forms.TextInput(attrs={"list": "organization-acronyms", "autocomplete": "off"}),
+        max_length=30,
+    )
+    forum = django_filters.CharFilter(
+        label=_("Forum"),
+        method="filter_forum",
+        widget=forms.TextInput(attrs={"list": "forum-acronyms", "autocomplete": "off"}),
+        max_length=30,
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue only"),
+        choices=[("1", _("Overdue only"))],
+        widget=OverdueCheckbox,
+        method="filter_overdue",
+    )
+    due_after = django_filters.DateFilter(
+        label=_("Due on or after"),
+        field_name="due_date",
+        lookup_expr="gte",
+        input_formats=ISO_DATE,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    due_before = django_filters.DateFilter(
+        label=_("Due on or before"),
+        field_name="due_date",
+        lookup_expr="lte",
+        input_formats=ISO_DATE,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    q = django_filters.CharFilter(
+        label=_("Text"),
+        method="filter_text",
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=SORT_CHOICES,
+        method="sort_by",
+        empty_label=_("Plan order"),
+    )
+    page = PageFilter(label=_("Page"), min_value=1)
+
+    class Meta:
+        model = ActionPoint
+        fields: list[str] = []
+        form = ActionPointFilterForm
+
+    def __init__(self, data=None, queryset=None, *, choices: FilterChoices, **kwargs) -> None:
+        super().__init__(data, queryset, **kwargs)
+        # Choices come from the view, already evaluated, so rendering the form runs no query.
+        self.filters["plan"].extra["choices"] = choices.plans
+        self.filters["area"].extra["choices"] = [(code, code) for code in choices.area_codes]
+
+    def filter_status(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        return queryset.filter(status__in=value)
+
+    def filter_organization(self, queryset: QuerySet, name: str, value: Organization) -> QuerySet:
+        # A subquery, not a join, so that an item is listed once whatever its leads.
+        led = ActionPoint.lead_organizations.through.objects.filter(organization=value)
+        return queryset.filter(pk__in=led.values("actionpoint_id"))
+
+    def filter_forum(self, queryset: QuerySet, name: str, value: Forum) -> QuerySet:
+        return queryset.filter(forum=value)
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.overdue(timezone.localdate())
+
+    def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value)
+        )
+
+    def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        descending = value.startswith("-")
+        key = value.lstrip("-")
+        if key == "code":
+            fields = [F(f).desc() if descending else F(f).asc() for f in _REPORT_ORDER]
+        elif key == "status":
+            rank = Case(
+                *[When(status=s, then=Value(i)) for i, s in enumerate(Status.values)],
+                output_field=IntegerField(),
+            )
+            fields = [rank.desc() if descending else rank.asc(), *_REPORT_ORDER]
+        else:
+            column = F(key)
+            # Items without a due date go last both ways: they are the least urgent. The
+            # last update is never empty: a plain order lets its index serve both ways.
+            nulls_last = True if key == "due_date" else None
+            fields = [
+                column.desc(nulls_last=nulls_last)
+                if descending
+                else column.asc(nulls_last=nulls_last),
+                *_REPORT_ORDER,
+            ]
+        # The primary key last keeps pages stable when every other column ties.
+        return queryset.order_by(*fields, "pk")

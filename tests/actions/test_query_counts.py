@@ -1,0 +1,153 @@
+"""Each page runs the same number of queries for 5 rows as for 200 (DESIGN §7).
+
+Every expected count is listed query by query, so that a new one is a decision.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from actions import services
+from actions.models import Status
+from tests.factories import ActionPointFactory, PersonFactory
+
+SIZES = [5, 200]
+
+# What every signed-in request costs before the page's own work.
+SESSION_AND_USER = 2  # the session row; the user row
+ROLE = 1  # the user's groups (Coordinators / Viewers)
+PERSON = 1  # the user's person and organisation (partners' rights, the "My items" link)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def rows(request, plan, organizations, partner_iom, coordinator):
+    """``n`` items spread over the areas, each led by two organisations, with a focal point,
+    a mix of statuses, some overdue, and a journal note each."""
+    n = request.param
+    today = timezone.localdate()
+    areas = list(plan.areas.all())
+    statuses = list(Status)
+    for i in range(n):
+        item = ActionPointFactory(
+            area=areas[i % len(areas)],
+            code=f"{areas[i % len(areas)].code}-{i + 1}",
+            position=i,
+            status=statuses[i % len(statuses)],
+            leads=[organizations["IOM"], organizations["ACTED"]],
+            focal=[partner_iom.person],
+            due_date=today + datetime.timedelta(days=(i % 40) - 20),
+        )
+        services.change_action_point(action_point=item, by=coordinator.user, note=f"Note {i}")
+    return n
+
+
+@pytest.fixture
+def detailed_item(request, plan, organizations, partner_iom, coordinator):
+    """One item with ``n`` lead organisations' worth of focal points, ``n`` sub-items and
+    ``n`` journal entries."""
+    n = request.param
+    area = plan.areas.get(code="C")
+    item = ActionPointFactory(
+        area=area,
+        code="C-8",
+        leads=[organizations["IOM"], organizations["UNHCR"]],
+        focal=[partner_iom.person, *(PersonFactory() for _ in range(n))],
+    )
+    for i in range(n):
+        ActionPointFactory(area=area, code=f"C-8.{i + 1}", parent=item)
+        services.change_action_point(action_point=item, by=coordinator.user, note=f"Note {i}")
+    return item
+
+
+@pytest.mark.parametrize("rows", SIZES, indirect=True)
+def test_dashboard(coordinator, rows, django_assert_num_queries):
+    expected = (
+        SESSION_AND_USER
+        + ROLE
+        + 1  # areas with their counts per status and overdue (one GROUP BY)
+        + 1  # organisations with their counts (one GROUP BY, top 25)
+        + 1  # the first 20 overdue items, with plan and area joined
+        + 1  # their lead organisations (prefetch)
+        + 1  # the 10 latest journal entries, with item, author and author's person joined
+        + PERSON  # the navigation's "My items" link
+    )
+    with django_assert_num_queries(expected):
+        response = coordinator.get("/")
+    assert response.status_code == 200
+    assert expected == 9
+
+
+@pytest.mark.parametrize("rows", SIZES, indirect=True)
+def test_action_list(coordinator, rows, django_assert_num_queries):
+    expected = (
+        SESSION_AND_USER
+        + ROLE
+        + 1  # plans for the plan <select>
+        + 1  # distinct area codes for the area <select>
+        + 1  # organisation acronyms for the datalist
+        + 1  # forum acronyms for the datalist
+        + 1  # COUNT of the filtered items (paginator)
+        + 1  # the page of items, with plan and area joined
+        + 1  # their lead organisations (prefetch)
+        + PERSON  # the navigation's "My items" link
+    )
+    with django_assert_num_queries(expected):
+        response = coordinator.get("/actions/?status=not_started&status=in_progress&sort=-due_date")
+    assert response.status_code == 200
+    assert expected == 11
+
+
+@pytest.mark.parametrize("rows", SIZES, indirect=True)
+def test_action_list_filtered_by_organisation(partner_iom, rows, django_assert_num_queries):
+    expected = (
+        SESSION_AND_USER
+        + ROLE
+        + PERSON  # a partner's role needs the person
+        + 4  # plans, area codes, organisation and forum acronyms
+        + 1  # the organisation named in the filter, checked against the table
+        + 3  # COUNT, the page of items, their lead organisations
+    )
+    with django_assert_num_queries(expected):
+        response = partner_iom.get("/actions/?organization=acted&overdue=1")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", SIZES, indirect=True)
+def test_my_items(partner_iom, rows, django_assert_num_queries):
+    expected = (
+        SESSION_AND_USER
+        + ROLE
+        + PERSON  # the partner's person and organisation
+        + 1  # their items (led by IOM or as focal point), with plan and area joined
+        + 1  # the items' lead organisations (prefetch)
+    )
+    with django_assert_num_queries(expected):
+        response = partner_iom.get("/my/")
+    assert response.status_code == 200
+    assert response.content.decode().count('<td class="code">') == rows
+    assert expected == 6
+
+
+@pytest.mark.parametrize("detailed_item", SIZES, indirect=True)
+def test_action_detail(partner_iom, detailed_item, django_assert_num_queries):
+    expected = (
+        SESSION_AND_USER
+        + ROLE
+        + PERSON  # the partner's person: may they update this item?
+        + 1  # the item, with plan, area, forum and parent joined
+        + 1  # its lead organisations (prefetch)
+        + 1  # its focal points with their organisations (prefetch)
+        + 1  # its sub-items (prefetch)
+        + 1  # its journal, with authors and their persons joined (prefetch)
+    )
+    with django_assert_num_queries(expected):
+        response = partner_iom.get(f"/actions/{detailed_item.pk}/")
+    assert response.status_code == 200
+    assert 'id="update-submit"' in response.content.decode()
+    assert expected == 9
