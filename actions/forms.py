@@ -231,7 +231,12 @@ class BulkStatusForm(forms.Form):
     """Set one status on the rows a coordinator ticked on the list; one journal row each."""
 
     ids = forms.TypedMultipleChoiceField(label=_("Items"), coerce=int)
-    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    # No default status on the page: one careless click must not reset the ticked rows.
+    status = forms.ChoiceField(
+        label=_("New status"),
+        choices=Status.choices,
+        error_messages={"required": _("Choose the new status for the selected items.")},
+    )
     note = forms.CharField(label=_("Journal note"), required=False, max_length=NOTE_MAX_LENGTH)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

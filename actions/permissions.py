@@ -13,13 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Person
+from participants.roles import COORDINATORS, VIEWERS
 
 from .models import ActionPoint
 
 User = AbstractBaseUser | AnonymousUser
 
-COORDINATORS_GROUP = "Coordinators"
-VIEWERS_GROUP = "Viewers"
 
 _ROLE_CACHE = "_pimtracker_role"
 _PERSON_CACHE = "_pimtracker_person"
@@ -63,13 +62,11 @@ def role_of(user: User) -> Role:
         role = Role.COORDINATOR
     else:
         groups = set(
-            user.groups.filter(name__in=(COORDINATORS_GROUP, VIEWERS_GROUP)).values_list(
-                "name", flat=True
-            )
+            user.groups.filter(name__in=(COORDINATORS, VIEWERS)).values_list("name", flat=True)
         )
-        if COORDINATORS_GROUP in groups:
+        if COORDINATORS in groups:
             role = Role.COORDINATOR
-        elif VIEWERS_GROUP in groups:
+        elif VIEWERS in groups:
             role = Role.VIEWER
         else:
             person = person_of(user)

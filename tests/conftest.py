@@ -37,6 +37,12 @@ def need_service(available: bool, what: str) -> None:
     pytest.skip(f"{what} not available")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    # The default hasher is slow by design; the suite sets hundreds of passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def chromium_paths() -> tuple[str, str]:
     browser = shutil.which("chromium") or "/usr/bin/chromium"

@@ -14,11 +14,6 @@ from actions.models import ActionPoint, ActionUpdate, Status
 from tests.factories import ActionPointFactory, ForumFactory, PersonFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def item(plan, organizations, partner_iom):
     """IOM leads it; the IOM partner is its focal point; it has a parent and a sub-item."""
@@ -225,6 +220,14 @@ def test_bulk_change_with_bad_values_changes_nothing(coordinator, three, data):
     assert response.status_code == 302
     assert ActionUpdate.objects.count() == 3
     assert set(ActionPoint.objects.values_list("status", flat=True)) == {Status.NOT_STARTED}
+
+
+def test_bulk_change_without_a_chosen_status_asks_for_one(coordinator, three):
+    response = coordinator.post("/actions/bulk/", {"ids": [three[0].pk], "status": ""}, follow=True)
+    assert "Choose the new status for the selected items." in html_of(response)
+    assert ActionUpdate.objects.count() == 3
+    page = coordinator.get("/actions/")
+    assert '<option value="">Choose…</option>' in html_of(page)
 
 
 def test_bulk_change_ignores_an_offsite_next(coordinator, three):

@@ -12,11 +12,6 @@ from actions.models import Status
 from tests.factories import ActionPlanFactory, ActionPointFactory, AreaFactory, ForumFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def items(plan, organizations, partner_acted):
     today = timezone.localdate()

@@ -44,12 +44,6 @@ def sign_in(username: str, password: str) -> User | None:
     return authenticate(request, username=username, password=password)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Each run sets four passwords; the default hasher is slow by design.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def demo(db, capsys):
     return run_load_demo(capsys)

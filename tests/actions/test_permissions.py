@@ -18,12 +18,6 @@ from tests.factories import ActionPointFactory, UserFactory
 # --- Fixtures --------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Six accounts per test: the production hasher would make this module take minutes.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def no_role(db) -> Client:
     """Signed in, but no person and no group: may read nothing."""

@@ -20,11 +20,6 @@ ROLE = 1  # the user's groups (Coordinators / Viewers)
 PERSON = 1  # the user's person and organisation (partners' rights, the "My items" link)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def rows(request, plan, organizations, partner_iom, coordinator):
     """``n`` items spread over the areas, each led by two organisations, with a focal point,

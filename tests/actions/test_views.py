@@ -11,11 +11,6 @@ from actions.models import ActionUpdate, LearningOutcome, Status
 from tests.factories import PASSWORD, ActionPointFactory, ForumFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def today():
     return timezone.localdate()

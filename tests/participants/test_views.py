@@ -10,11 +10,6 @@ from actions.models import Status
 from tests.factories import ActionPointFactory, OrganizationFactory, PersonFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def led(plan, organizations):
     today = timezone.localdate()
