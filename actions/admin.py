@@ -74,20 +74,7 @@ class ActionPointAdminForm(forms.ModelForm):
 
     class Meta:
         model = ActionPoint
-        fields = [
-            "plan",
-            "area",
-            "parent",
-            "code",
-            "position",
-            "title",
-            "description",
-            "status",
-            "due_date",
-            "lead_organizations",
-            "forum",
-            "focal_points",
-        ]
+        fields = ["plan", *services.SCALAR_FIELDS, *services.M2M_FIELDS]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

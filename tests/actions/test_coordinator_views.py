@@ -7,36 +7,11 @@ coordinator typed and change nothing. Who may post here at all is in test_permis
 import datetime
 
 import pytest
-from django.utils import timezone
 
 from actions import services
 from actions.models import ActionPoint, ActionUpdate, Status
+from tests.actions.conftest import html_of
 from tests.factories import ActionPointFactory, ForumFactory, PersonFactory
-
-
-@pytest.fixture
-def item(plan, organizations, partner_iom):
-    """IOM leads it; the IOM partner is its focal point; it has a parent and a sub-item."""
-    area = plan.areas.get(code="C")
-    parent = ActionPointFactory(area=area, code="C-8", title="Establish a PWG core group")
-    child = ActionPointFactory(
-        area=area,
-        code="C-8.2",
-        title="Protection mainstreaming",
-        description="Agree the mainstreaming checklist.\nShare it with the AoRs.",
-        parent=parent,
-        leads=[organizations["IOM"]],
-        focal=[partner_iom.person],
-        forum=ForumFactory(acronym="PWG", name="Protection Working Group"),
-        due_date=timezone.localdate() - datetime.timedelta(days=3),
-    )
-    ActionPointFactory(area=area, code="C-8.2.x-sibling", parent=parent)
-    return child
-
-
-def html_of(response) -> str:
-    return response.content.decode()
-
 
 # --- Coordinator forms -----------------------------------------------------------------------
 
