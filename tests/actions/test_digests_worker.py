@@ -62,7 +62,14 @@ def smtp_server():
 
 
 def test_two_calls_for_the_same_week_through_a_real_worker_send_one_email_each(
-    transactional_db, redis_url, smtp_server, plan, organizations, coordinator, tmp_path
+    transactional_db,
+    redis_url,
+    smtp_server,
+    plan,
+    organizations,
+    coordinator,
+    tmp_path,
+    monkeypatch,
 ):
     need_service(
         connection.vendor == "postgresql",
@@ -70,6 +77,9 @@ def test_two_calls_for_the_same_week_through_a_real_worker_send_one_email_each(
     )
     s.build(plan=plan, organizations=organizations, coordinator=coordinator)
     broker_url = own_redis_db(redis_url)
+    # Celery prefers the CELERY_BROKER_URL variable to the broker= argument: without this
+    # the client would publish where the suite's broker is, not where the worker listens.
+    monkeypatch.setenv("CELERY_BROKER_URL", broker_url)
     client = Celery("digest-test-client", broker=broker_url)
     with client.connection_for_write() as conn:
         conn.default_channel.queue_purge("celery")
