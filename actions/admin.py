@@ -3,10 +3,20 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import ActionPlan, ActionPoint, ActionUpdate, Area, DigestDelivery, LearningOutcome
+from .models import (
+    ActionPlan,
+    ActionPoint,
+    ActionUpdate,
+    ApiToken,
+    Area,
+    DigestDelivery,
+    LearningOutcome,
+)
 
 
 class LearningOutcomeInline(admin.TabularInline):
@@ -172,3 +182,35 @@ class DigestDeliveryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens: listed and revoked here; issued on /api/tokens/, the one place that can
+    show a new token (the site keeps only its hash)."""
+
+    list_display = ["name", "user", "created_at", "created_by", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "user__username"]
+    list_select_related = ["user", "created_by"]
+    fields = ["user", "name", "key_hash", "created_at", "created_by", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("api_tokens"))
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    # A revoked token stays on record (who had access, until when): revoke, never delete.
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("actions.change_apitoken")
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["revoke"])
+    def revoke(self, request: HttpRequest, queryset) -> None:
+        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        self.message_user(request, _("%(count)d token(s) revoked.") % {"count": count})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import coordinator_views, digest_views, views
+from . import api, api_tokens, coordinator_views, digest_views, interop_views, joint_update, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,4 +23,29 @@ urlpatterns = [
         digest_views.notification_settings,
         name="notification_settings",
     ),
+    # Spreadsheets in and out, the read-only API and the joint update (docs/interop.md).
+    path("actions/export.csv", interop_views.export_csv, name="action_export_csv"),
+    path("actions/export.xlsx", interop_views.export_xlsx, name="action_export_xlsx"),
+    path("actions/export.hxl.csv", interop_views.export_hxl, name="action_export_hxl"),
+    path("actions/import/", interop_views.import_upload, name="import_upload"),
+    path("actions/import/preview/", interop_views.import_preview, name="import_preview"),
+    path("actions/import/confirm/", interop_views.import_confirm, name="import_confirm"),
+    path("actions/import/cancel/", interop_views.import_cancel, name="import_cancel"),
+    path(
+        "actions/import/template.xlsx",
+        interop_views.import_template,
+        {"extension": "xlsx"},
+        name="import_template_xlsx",
+    ),
+    path(
+        "actions/import/template.csv",
+        interop_views.import_template,
+        {"extension": "csv"},
+        name="import_template_csv",
+    ),
+    path("plans/<int:pk>/update/", joint_update.joint_update_page, name="joint_update"),
+    path("api/actions/", api.action_list, name="api_action_list"),
+    path("api/actions/<int:pk>/", api.action_detail, name="api_action_detail"),
+    path("api/tokens/", api_tokens.token_list, name="api_tokens"),
+    path("api/tokens/<int:pk>/revoke/", api_tokens.token_revoke, name="api_token_revoke"),
 ]

@@ -1,0 +1,328 @@
+"""The filtered action point list as CSV, HXL-tagged CSV and Excel.
+
+Rows are read in chunks (``QuerySet.iterator``) and written as they come: the CSV is
+streamed to the client, the workbook is written by openpyxl's write-only mode to a
+temporary file that spills to disk. Neither holds the whole list in memory.
+Which columns an export carries is decided by the caller (``spreadsheet_format.columns_for``):
+staff e-mails only for coordinators.
+"""
+
+import csv
+import datetime
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from participants.models import Person
+
+from . import selectors
+from .filters import ActionPointFilter
+from .models import ActionPlan, ActionPoint, Status
+from .spreadsheet_format import IMPORTED_COLUMNS, Column, neutralise
+
+CHUNK_SIZE = 1000
+# Kept in memory up to this size, then spilled to a temporary file on disk.
+XLSX_SPOOL_BYTES = 8 * 1024 * 1024
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+# Excel shows at most this many characters in a cell, and refuses longer text.
+XLSX_CELL_MAX = 32767
+
+
+def list_filterset(data: QueryDict) -> ActionPointFilter:
+    """The list page's FilterSet over the list page's rows, in its order (see
+    ``views.action_list``): exports and the API list exactly what the page lists."""
+    base = selectors.action_points_for_list().order_by(
+        "plan_id", "area__order", "position", "code", "pk"
+    )
+    return ActionPointFilter(data or None, queryset=base, choices=selectors.filter_choices())
+
+
+def export_queryset(filtered: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
+    """The list's filtered rows with everything an export row shows: plan and area (already
+    joined by the list's queryset), parent, forum, leads, focal points."""
+    return filtered.select_related("parent", "forum").prefetch_related(
+        Prefetch("focal_points", queryset=Person.objects.select_related("organization"))
+    )
+
+
+def iterate(queryset: QuerySet[ActionPoint]) -> Iterator[ActionPoint]:
+    """One chunk of rows (and their prefetched leads and focal points) at a time."""
+    return queryset.iterator(chunk_size=CHUNK_SIZE)
+
+
+def values_of(item: ActionPoint, columns: list[Column]) -> list[Any]:
+    """One row: ints, dates and local date-times stay typed; everything else is text."""
+    focal = list(item.focal_points.all())
+    everything = {
+        "id": item.pk,
+        "plan": item.plan.key,
+        "area": item.area.code,
+        "code": item.code,
+        "parent": item.parent.code if item.parent_id else "",
+        "title": item.title,
+        "description": item.description,
+        "status": item.status,
+        "due_date": item.due_date,
+        "leads": ", ".join(o.acronym for o in item.lead_organizations.all()),
+        "forum": item.forum.acronym if item.forum_id else "",
+        "focal_points": ", ".join(f"{p.full_name} ({p.organization.acronym})" for p in focal),
+        "focal_emails": ", ".join(p.email for p in focal if p.email),
+        "completed_at": _local(item.completed_at),
+        "updated_at": _local(item.updated_at),
+        "url": settings.SITE_URL + item.get_absolute_url(),
+    }
+    return [everything[c.key] for c in columns]
+
+
+def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
+    # Site time, to the second: what the pages show, and what a reader of the file expects.
+    return timezone.localtime(moment).replace(microsecond=0) if moment else None
+
+
+# --- CSV and HXL -------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object whose write returns what it was given, for ``csv.writer``."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(
+    items: Iterable[ActionPoint], columns: list[Column], *, hxl: bool = False
+) -> Iterator[bytes]:
+    """The CSV, line by line, UTF-8. Plain CSV starts with a byte order mark, without
+    which Excel misreads non-ASCII text (Arabic names); the HXL file has none, as HXL
+    tools expect, and a hashtag row under the header."""
+    writer = csv.writer(_Echo())
+    if not hxl:
+        yield "\ufeff".encode()
+    yield writer.writerow([str(c.header) for c in columns]).encode()
+    if hxl:
+        yield writer.writerow([c.hxl for c in columns]).encode()
+    for item in items:
+        yield writer.writerow(_csv_cell(v) for v in values_of(item, columns)).encode()
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime.date):  # dates, and date-times with their UTC offset
+        return value.isoformat()
+    return neutralise(str(value))
+
+
+# --- Excel -----------------------------------------------------------------------------
+
+
+def write_xlsx(
+    items: Iterable[ActionPoint],
+    columns: list[Column],
+    *,
+    about: list[tuple[str, str]],
+    sheet_title: str,
+) -> IO[bytes]:
+    """The workbook in a temporary file (rewound): the rows on a first sheet with a
+    frozen header, widths, real dates and a status list; ``about`` (what was filtered,
+    when, by whom) on a second sheet, with the number of rows."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title[:31])
+    # Header and the columns up to the code stay in view while scrolling.
+    frozen = next((i for i, c in enumerate(columns) if c.key == "code"), -1) + 2
+    sheet.freeze_panes = f"{get_column_letter(frozen)}2"
+    for n, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(n)].width = column.width
+    bold = Font(bold=True)
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(sheet, value=str(column.header))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+
+    count = 0
+    for item in items:
+        sheet.append(_xlsx_cells(sheet, values_of(item, columns), columns))
+        count += 1
+    last_row = count + 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last_row}"
+    _status_choices(sheet, columns, last_row)
+
+    _about_sheet(workbook, [*about, (_("Rows"), str(count))])
+    spool = tempfile.SpooledTemporaryFile(max_size=XLSX_SPOOL_BYTES)  # noqa: SIM115
+    workbook.save(spool)
+    spool.seek(0)
+    return spool
+
+
+def _xlsx_cells(sheet, values: list[Any], columns: list[Column]) -> list[Any]:
+    cells = []
+    for value, column in zip(values, columns, strict=True):
+        if value is None or value == "":
+            cells.append(None)
+        elif column.kind in ("date", "datetime"):
+            cell = WriteOnlyCell(sheet, value=_naive(value))
+            cell.number_format = DATE_FORMAT if column.kind == "date" else DATETIME_FORMAT
+            cells.append(cell)
+        elif column.kind == "int":
+            cells.append(value)
+        else:
+            cells.append(xlsx_text(str(value)))
+    return cells
+
+
+def _naive(value: datetime.date) -> datetime.date:
+    # Excel has no time zones: the local time is written as it reads.
+    if isinstance(value, datetime.datetime):
+        return value.replace(tzinfo=None)
+    return value
+
+
+def xlsx_text(text: str) -> str:
+    """Text as a workbook may hold it: inert (see ``neutralise``), without the control
+    characters XML cannot carry, line ends as XML reads them back (a carriage return
+    becomes a line feed), and not longer than a cell takes."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
+    return neutralise(text)[:XLSX_CELL_MAX]
+
+
+def _status_choices(sheet, columns: list[Column], last_row: int) -> None:
+    """A drop-down of the status values on the status column, for editing the file."""
+    keys = [c.key for c in columns]
+    if "status" not in keys:
+        return
+    letter = get_column_letter(keys.index("status") + 1)
+    validation = DataValidation(
+        type="list", formula1='"' + ",".join(Status.values) + '"', allow_blank=True
+    )
+    validation.error = _("Choose one of: %(values)s") % {"values": ", ".join(Status.values)}
+    validation.showErrorMessage = True
+    # The rows below the data too, so that rows added by hand get the list.
+    validation.add(f"{letter}2:{letter}{max(last_row, 1) + 1000}")
+    sheet.data_validations.append(validation)
+
+
+def _about_sheet(workbook: Workbook, about: list[tuple[str, str]]) -> None:
+    sheet = workbook.create_sheet(_("About this export")[:31])
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 90
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for label, value in about:
+        name = WriteOnlyCell(sheet, value=xlsx_text(label))
+        name.font = bold
+        text = WriteOnlyCell(sheet, value=xlsx_text(value))
+        text.alignment = wrap
+        sheet.append([name, text])
+
+
+def filter_summary(form) -> list[tuple[str, str]]:
+    """The filters of a valid list form in words, e.g. ``("Status", "Blocked, Done")``."""
+    summary = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if name == "page" or value in (None, "", []):
+            continue
+        choices = {str(k): str(v) for k, v in getattr(field, "choices", [])}
+        if isinstance(value, list):
+            text = ", ".join(choices.get(str(v), str(v)) for v in value)
+        elif isinstance(value, datetime.date):
+            text = value.isoformat()
+        elif name == "overdue":
+            text = _("yes")
+        elif hasattr(value, "acronym"):
+            text = value.acronym
+        else:
+            text = choices.get(str(value), str(value))
+        summary.append((str(field.label), text))
+    return summary
+
+
+def export_filename(extension: str, now: datetime.datetime | None = None) -> str:
+    """e.g. ``action-points-2025-03-01-0930.xlsx``, in site time."""
+    moment = timezone.localtime(now)
+    return f"action-points-{moment:%Y-%m-%d-%H%M}.{extension}"
+
+
+# --- The import template -----------------------------------------------------------------
+
+
+def template_xlsx() -> IO[bytes]:
+    """An empty workbook to fill in: the imported columns, each header with a note saying
+    what it takes, a status list, and a second sheet with the same and the site's plans
+    and areas (the keys and codes the rows must use)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Action points")[:31]
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    for n, column in enumerate(IMPORTED_COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=n, value=str(column.header))
+        cell.font = bold
+        note = Comment(str(column.help), "PIM Tracker", width=320, height=120)
+        cell.comment = note
+        sheet.column_dimensions[get_column_letter(n)].width = column.width
+        if column.kind == "date":
+            for row in range(2, 1002):
+                sheet.cell(row=row, column=n).number_format = DATE_FORMAT
+    _status_choices(sheet, list(IMPORTED_COLUMNS), 1)
+
+    guide = workbook.create_sheet(_("How to fill it in")[:31])
+    guide.column_dimensions["A"].width = 24
+    guide.column_dimensions["B"].width = 100
+    wrap = Alignment(wrap_text=True, vertical="top")
+    guide.append([_("Column"), _("What to write")])
+    for column in IMPORTED_COLUMNS:
+        guide.append([str(column.header), str(column.help)])
+    guide.append([])
+    guide.append(
+        [
+            _("Also"),
+            _(
+                "A column left out of the file is left as it is in the site; an empty cell "
+                "in a column that is there clears the field (status excepted). An export of "
+                "the list (.xlsx or .csv) imports back as it is: its other columns are "
+                "ignored."
+            ),
+        ]
+    )
+    guide.append([])
+    guide.append([_("Plan key"), _("Plan and its area codes")])
+    for plan in ActionPlan.objects.prefetch_related("areas").order_by("key"):
+        areas = ", ".join(f"{a.code} {a.name}" for a in plan.areas.all())
+        guide.append([plan.key, f"{plan.title}: {areas}"])
+    for row in guide.iter_rows():
+        for cell in row:
+            cell.alignment = wrap
+    for cell in guide[1]:
+        cell.font = bold
+
+    spool = tempfile.SpooledTemporaryFile(max_size=XLSX_SPOOL_BYTES)  # noqa: SIM115
+    workbook.save(spool)
+    spool.seek(0)
+    return spool
+
+
+def template_csv() -> bytes:
+    """The header row of the imported columns, for those who prefer CSV."""
+    line = csv.writer(_Echo()).writerow([str(c.header) for c in IMPORTED_COLUMNS])
+    return ("\ufeff" + line).encode()
