@@ -1,0 +1,115 @@
+"""The weekly digests, timed against a real SMTP server on loopback (aiosmtpd).
+
+A database of its own (``pimtracker_bench_digests``: 10,000 synthetic action points) gets
+exactly N recipients: the synthetic core group of twenty plus N - 20 active focal points
+with an e-mail address. ``send_digests`` runs in a child process (bench/send.py) whose
+queries are counted; the SMTP server runs here and only counts what it receives.
+"""
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench import database, server
+
+ROOT = Path(__file__).resolve().parent.parent
+ACTIONS = 10_000
+# A run that takes longer is stopped and reported with the messages received by then.
+TIME_LIMIT = 20 * 60  # seconds
+
+
+def unavailable_reason() -> str:
+    """Why the digests cannot be measured yet, or "" when they can."""
+    if not (ROOT / "actions" / "digests.py").exists():
+        return "not yet available (actions/digests.py does not exist)"
+    if not (ROOT / "actions" / "management" / "commands" / "send_digests.py").exists():
+        return "not yet available (no send_digests command)"
+    return ""
+
+
+class CountingHandler:
+    """An SMTP handler that accepts every message and only counts it."""
+
+    def __init__(self) -> None:
+        self.received = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        with self.lock:
+            self.received += len(envelope.rcpt_tos)
+        return "250 Message accepted for delivery"
+
+
+def _unfinished(count: int, received: int, seconds: float) -> dict[str, Any]:
+    """A run stopped at the time limit: its rate, and the time all of it would have taken."""
+    rate = received / seconds if seconds else 0.0
+    return {
+        "recipients": count,
+        "sent": None,
+        "received": received,
+        "seconds": None,
+        "stopped_after_s": round(seconds),
+        "projected_s": round(count / rate) if rate else None,
+        "queries": None,
+        "queries_per_recipient": None,
+    }
+
+
+def measure(recipients: list[int], log: Callable[[str], None]) -> dict[str, Any]:
+    reason = unavailable_reason()
+    if not recipients:
+        return {"reason": "skipped (--digests empty)", "runs": []}
+    if reason:
+        log(f"digests: {reason}")
+        return {"reason": reason, "runs": []}
+    from aiosmtpd.controller import Controller
+
+    url = database.database_url(f"digests_{ACTIONS}")
+    env = server.production_env(url, Path("/dev/null"))
+    database.prepare(ACTIONS, env, log)
+    handler = CountingHandler()
+    controller = Controller(handler, hostname=server.HOST, port=server.free_port())
+    controller.start()
+    env["EMAIL_URL"] = f"smtp://{server.HOST}:{controller.port}"
+    env["CELERY_BROKER_URL"] = ""
+    runs = []
+    try:
+        for count in recipients:
+            handler.received = 0
+            log(f"digests: {count:,} recipients")
+            started = time.monotonic()
+            try:
+                child = subprocess.run(  # noqa: S603 -- our own module, fixed arguments
+                    [sys.executable, "-m", "bench.send", str(count)],
+                    cwd=ROOT,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                    timeout=TIME_LIMIT,
+                )
+            except subprocess.TimeoutExpired:
+                run = _unfinished(count, handler.received, time.monotonic() - started)
+                log(f"  stopped after {TIME_LIMIT} s: {handler.received:,} messages received")
+                runs.append(run)
+                continue
+            if child.returncode:
+                error = (child.stderr.strip().splitlines() or ["no output"])[-1]
+                log(f"  send_digests failed: {error}")
+                return {"reason": f"failed at {count:,} recipients: {error}", "runs": runs}
+            run = json.loads(child.stdout.strip().splitlines()[-1])
+            run["received"] = handler.received
+            run["queries_per_recipient"] = round(run["queries"] / count, 2)
+            log(
+                f"  {run['seconds']:.1f} s, {run['received']:,} messages, "
+                f"{run['queries_per_recipient']} queries per recipient"
+            )
+            runs.append(run)
+    finally:
+        controller.stop()
+    return {"reason": "", "runs": runs, "actions": ACTIONS}

@@ -1,0 +1,165 @@
+"""The results: bench/results/latest.json and a Markdown table, bench/results/latest.md."""
+
+import datetime
+import json
+import os
+import platform
+import subprocess
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+ROOT = RESULTS.parent.parent
+
+
+def machine(postgres_version: str) -> dict[str, Any]:
+    return {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "load_average_start": [round(x, 2) for x in os.getloadavg()],
+        "cpu": _cpu_model(),
+        "python": platform.python_version(),
+        "postgresql": postgres_version,
+        "commit": _commit(),
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def _commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return out.stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return ""
+
+
+def latest() -> dict[str, Any]:
+    return json.loads((RESULTS / "latest.json").read_text())
+
+
+def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The earlier run with the rows measured now in place of its own, for a partial rerun."""
+    new["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    fresh = {(row["page"], row["size"]): row for row in new["pages"]}
+    rows = [fresh.pop((row["page"], row["size"]), row) for row in old["pages"]]
+    names = {page for page, _size in {(r["page"], r["size"]) for r in new["pages"]}}
+    missing = [m for m in old.get("missing", []) if m.split(" ")[0] not in names]
+    update = {
+        "date": new["machine"]["date"],
+        "commit": new["machine"]["commit"],
+        "load_average_start": new["machine"]["load_average_start"],
+        "load_average_end": new["machine"]["load_average_end"],
+        "rows": sorted(
+            f"{page} at {size:,}" for page, size in {(r["page"], r["size"]) for r in new["pages"]}
+        ),
+    }
+    return {
+        **old,
+        "pages": rows + list(fresh.values()),
+        "missing": missing + new["missing"],
+        "digests": new["digests"] if new["digests"].get("runs") else old.get("digests"),
+        "updates": [*old.get("updates", []), update],
+    }
+
+
+def write(results: dict[str, Any]) -> tuple[Path, Path]:
+    RESULTS.mkdir(exist_ok=True)
+    if not results.get("updates"):
+        results["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+    json_path, md_path = RESULTS / "latest.json", RESULTS / "latest.md"
+    json_path.write_text(json.dumps(results, indent=1) + "\n")
+    md_path.write_text(markdown(results))
+    return json_path, md_path
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def markdown(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    lines = [
+        f"Run of {m['date']} at commit `{m['commit']}`: {m['cores']} cores ({m['cpu']}), "
+        f"load average {m['load_average_start'][0]} at the start and "
+        f"{m['load_average_end'][0]} at the end, PostgreSQL {m['postgresql']}, "
+        f"gunicorn with {results['settings']['workers']} sync workers, DEBUG off, "
+        f"{results['settings']['seconds']} s per measurement.",
+        "",
+        "| page | size | p50 ms | p95 ms | req/s @8 | queries | floor p50 ms | ratio | peak MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in results["pages"]:
+        lines.append(
+            f"| {row['page']} | {row['size']:,} | {_num(row['p50_ms'])} | {_num(row['p95_ms'])}"
+            f" | {_num(row['rps_8'])} | {row['queries']} | {_num(row['floor_p50_ms'])}"
+            f" | {_num(row['ratio'], 2)} | {_num(row['peak_mb'], 0)} |"
+        )
+    for update in results.get("updates", []):
+        lines.append(
+            f"\nMeasured again on {update['date']} at commit `{update['commit']}` (load "
+            f"average {update['load_average_start'][0]} to {update['load_average_end'][0]}): "
+            + ", ".join(update["rows"])
+            + "."
+        )
+    slow = [
+        f"{r['page']} at {r['size']:,}"
+        for r in results["pages"]
+        if r.get("timed_by") == "whole requests"
+    ]
+    if slow:
+        lines.append(
+            "\nLonger than a wrk run, so timed by whole downloads (3 one at a time, 8 at "
+            "concurrency 8): " + ", ".join(slow) + "."
+        )
+    for row in results["pages"]:
+        if row["page"] == "export-csv":
+            lines.append(
+                f"\nCSV export at {row['size']:,} rows: the largest worker grew by "
+                f"{row['growth_mb']:,.1f} MB while serving it ({row['bytes']:,} bytes a response)."
+            )
+    if results.get("missing"):
+        lines += ["", "Not yet available: " + ", ".join(sorted(set(results["missing"]))) + "."]
+    lines += ["", *_digest_lines(results.get("digests"))]
+    return "\n".join(lines) + "\n"
+
+
+def _digest_lines(digests: dict[str, Any] | None) -> list[str]:
+    if not digests or not digests.get("runs"):
+        reason = (digests or {}).get("reason", "not measured in this run")
+        return [f"Weekly digests: {reason}."]
+    lines = [
+        f"Weekly digests ({digests['actions']:,} action points), `send_digests` to an SMTP "
+        "server on loopback:",
+        "",
+        "| recipients | messages received | seconds | queries | queries / recipient |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for run in digests["runs"]:
+        if run["seconds"] is None:
+            seconds = f"stopped at {run['stopped_after_s']:,} (all: ~{run['projected_s'] or 0:,})"
+            queries = "-"
+        else:
+            seconds = _num(run["seconds"])
+            queries = f"{run['queries']:,}"
+        lines.append(
+            f"| {run['recipients']:,} | {run['received']:,} | {seconds} | {queries} | "
+            f"{_num(run['queries_per_recipient'], 2)} |"
+        )
+    if digests.get("reason"):
+        lines += ["", f"Weekly digests: {digests['reason']}."]
+    return lines
