@@ -64,14 +64,6 @@ def current_period(now: datetime.datetime | None = None) -> datetime.date:
 
 
 # --- Content ----------------------------------------------------------------------------
-def is_own(item: ActionPoint, person: Person) -> bool:
-    """``ActionPointQuerySet.for_person`` for a loaded item: led by the person's organisation
-    or with the person as focal point. Reads prefetched relations only."""
-    return any(o.pk == person.organization_id for o in item.lead_organizations.all()) or any(
-        p.pk == person.pk for p in item.focal_points.all()
-    )
-
-
 @dataclass(frozen=True)
 class ItemRow:
     code: str
@@ -163,6 +155,11 @@ class Snapshot:
     items: dict[int, ActionPoint]  # all items in plan order, leads and focal points loaded
     entries: list[ActionUpdate]  # the journal since the earliest window, newest first
     last_sent: dict[int, datetime.datetime]  # person id -> when their previous digest was made
+    # Built once per run, so that each digest reads its own items instead of testing every
+    # item of the plan for every recipient (that test was most of a digest's cost).
+    order: dict[int, int] = field(default_factory=dict)  # item id -> place in plan order
+    by_organization: dict[int, set[int]] = field(default_factory=dict)  # lead org -> items
+    by_person: dict[int, set[int]] = field(default_factory=dict)  # focal point -> items
 
     @classmethod
     def load(
@@ -194,12 +191,25 @@ class Snapshot:
             .report_order()
         )
         snapshot.items = {item.pk: item for item in items}
+        for place, item in enumerate(snapshot.items.values()):
+            snapshot.order[item.pk] = place
+            for organization in item.lead_organizations.all():
+                snapshot.by_organization.setdefault(organization.pk, set()).add(item.pk)
+            for focal in item.focal_points.all():
+                snapshot.by_person.setdefault(focal.pk, set()).add(item.pk)
         snapshot.entries = list(
             ActionUpdate.objects.filter(created_at__gt=earliest, created_at__lte=now)
             .select_related("author__person")
             .order_by("-created_at", "-id")
         )
         return snapshot
+
+    def own_items(self, person: Person) -> set[int]:
+        """``ActionPointQuerySet.for_person`` answered from the loaded items: the ids of
+        items led by the person's organisation or with the person as focal point."""
+        return self.by_organization.get(person.organization_id, set()) | self.by_person.get(
+            person.pk, set()
+        )
 
     def since_for(self, person_id: int) -> datetime.datetime:
         last = self.last_sent.get(person_id)
@@ -262,9 +272,13 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
     today = timezone.localdate(snapshot.now)
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     since = snapshot.since_for(person.pk)
-    in_scope: Callable[[ActionPoint], bool] = (
-        (lambda item: True) if kind == DigestKind.CORE_GROUP else (lambda i: is_own(i, person))
-    )
+    own = snapshot.own_items(person)
+    if kind == DigestKind.CORE_GROUP:
+        scope: Iterable[ActionPoint] = snapshot.items.values()
+        in_scope: Callable[[int], bool] = lambda pk: True  # noqa: E731
+    else:
+        scope = [snapshot.items[pk] for pk in sorted(own, key=snapshot.order.__getitem__)]
+        in_scope = own.__contains__
     sections: dict[int, PlanSection] = {}
 
     def section_of(item: ActionPoint) -> PlanSection:
@@ -274,9 +288,7 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
             )
         return sections[item.plan_id]
 
-    for item in snapshot.items.values():
-        if not in_scope(item):
-            continue
+    for item in scope:
         section = section_of(item)
         area = section.areas.setdefault(item.area_id, AreaProgress(item.area.code, item.area.name))
         area.total += 1
@@ -291,7 +303,7 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
             due_date=item.due_date,
             days=abs((item.due_date - today).days) if item.due_date else 0,
             owners=_owners(item),
-            is_own=kind == DigestKind.CORE_GROUP and is_own(item, person),
+            is_own=kind == DigestKind.CORE_GROUP and item.pk in own,
         )
         if item.due_date and item.due_date < today:
             area.overdue += 1
@@ -305,7 +317,7 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
         if entry.created_at <= since:
             break
         item = snapshot.items.get(entry.action_point_id)
-        if item is None or not in_scope(item):  # None: created after the items were read
+        if item is None or not in_scope(item.pk):  # None: created after the items were read
             continue
         section_of(item).changes.append(
             ChangeRow(
@@ -320,13 +332,12 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
                 is_addition=entry.kind == ActionUpdate.Kind.CREATED,
             )
         )
-    order = {pk: n for n, pk in enumerate(snapshot.items)}  # the plan's order
     for section in sections.values():
         section.overdue.sort(key=lambda row: row.due_date)
         section.due_soon.sort(key=lambda row: row.due_date)
         additions = [row for row in section.changes if row.is_addition]
         if len(additions) > MAX_ADDITIONS_LISTED:  # an import: one line, not one per item
-            added = sorted({row.item_id for row in additions}, key=order.__getitem__)
+            added = sorted({row.item_id for row in additions}, key=snapshot.order.__getitem__)
             section.added = [snapshot.items[pk].code for pk in added]
             section.changes = [row for row in section.changes if not row.is_addition]
         section.more_changes = max(0, len(section.changes) - MAX_CHANGES)

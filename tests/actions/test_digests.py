@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from actions import digests
-from actions.digest_content import Snapshot, build_digest, compose, is_own, parse_week
+from actions.digest_content import Snapshot, build_digest, compose, parse_week
 from actions.models import ActionPoint, DigestDelivery, DigestKind
 from participants.models import Membership
 from tests.actions import digest_scenario as s
@@ -248,11 +248,11 @@ def test_times_are_shown_in_site_time(scenario, settings):
 
 
 # --- Loading --------------------------------------------------------------------------------
-def test_is_own_agrees_with_for_person(scenario):
+def test_own_items_agree_with_for_person(scenario):
     snapshot = Snapshot.load(period=s.PERIOD, people=[])
     for person in (scenario.coordinator, scenario.dana, scenario.ivo, scenario.nora):
         expected = set(ActionPoint.objects.for_person(person).values_list("pk", flat=True))
-        got = {pk for pk, item in snapshot.items.items() if is_own(item, person)}
+        got = snapshot.own_items(person)
         assert got == expected, person
 
 
