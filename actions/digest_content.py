@@ -8,10 +8,13 @@ person's language and in site time. Who gets a digest and sending it exactly onc
 """
 
 import datetime
+import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from email.utils import formataddr, parseaddr
+from typing import Generic, TypeVar
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -19,18 +22,29 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import Max, Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from participants.models import Person
 
-from .models import ActionPoint, ActionUpdate, DigestDelivery, DigestKind, Status
+from .models import (
+    OPEN_STATUSES,
+    ActionPlan,
+    ActionPoint,
+    ActionUpdate,
+    DigestDelivery,
+    DigestKind,
+    Status,
+)
 
 FIRST_WINDOW = datetime.timedelta(days=7)  # "what changed" for someone's first digest
 LONGEST_WINDOW = datetime.timedelta(days=28)  # ... and at most, after a long pause
-MAX_CHANGES = 50  # per plan; the rest is a link to the site
+# Rows per list (what changed, overdue, due soon, other open): past that a list says its
+# total and links to the site, which shows it whole. No one reads 2,000 rows in an e-mail,
+# and rendering them was most of a whole-plan digest's time.
+DIGEST_LIST_LIMIT = 50
 MAX_ADDITIONS_LISTED = 3  # more items added at once (an import) are listed by code only
 DUE_SOON_DAYS = 14
 
@@ -38,6 +52,9 @@ UNSUBSCRIBE_SALT = "actions.digests.unsubscribe"
 UNSUBSCRIBE_MAX_AGE = datetime.timedelta(days=60)
 
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")
+
+S = TypeVar("S")
+T = TypeVar("T")
 
 
 # --- Weeks ------------------------------------------------------------------------------
@@ -70,8 +87,8 @@ class ItemRow:
     title: str
     url: str
     status: str
-    due_date: datetime.date | None
-    days: int  # overdue by, or left until due
+    due: str  # the due date as the reader's language writes it, or ""
+    due_in: str  # "3 days overdue", "today", "in 9 days", or "no due date"
     owners: str
     is_own: bool
 
@@ -85,8 +102,26 @@ class ChangeRow:
     what: str
     author: str
     note: str  # on one line
-    item_id: int = 0
-    is_addition: bool = False
+
+
+@dataclass(frozen=True)
+class ShortList(Generic[T]):
+    """The first ``DIGEST_LIST_LIMIT`` rows of a list, how many it has in all, and the page
+    of the site that shows all of them (``url``, absolute)."""
+
+    rows: list[T] = field(default_factory=list)
+    total: int = 0
+    url: str = ""
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def _short(items: Sequence[S], url: str, row: Callable[[S], T]) -> ShortList[T]:
+    # Rows are built for the items shown only: a row (owners, link, translated status)
+    # is what costs, and a whole-plan list has thousands of items.
+    return ShortList([row(item) for item in items[:DIGEST_LIST_LIMIT]], len(items), url)
 
 
 @dataclass
@@ -112,16 +147,56 @@ class AreaProgress:
 
 
 @dataclass
+class PlanItems:
+    """A plan's items in a digest's scope, grouped before any row is built: every item
+    counted per area, the open ones split by due date and sorted by it (plan order on
+    ties, as the list's ``sort=due_date``)."""
+
+    plan: ActionPlan
+    areas: dict[int, AreaProgress] = field(default_factory=dict)
+    overdue: list[ActionPoint] = field(default_factory=list)
+    due_soon: list[ActionPoint] = field(default_factory=list)
+    other_open: list[ActionPoint] = field(default_factory=list)
+
+
+def group_items(items: Iterable[ActionPoint], today: datetime.date) -> dict[int, PlanItems]:
+    """``items`` (in plan order) per plan, in the order of their first item."""
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    plans: dict[int, PlanItems] = {}
+    for item in items:
+        group = plans.get(item.plan_id)
+        if group is None:
+            group = plans[item.plan_id] = PlanItems(item.plan)
+        area = group.areas.get(item.area_id)
+        if area is None:
+            area = group.areas[item.area_id] = AreaProgress(item.area.code, item.area.name)
+        area.total += 1
+        setattr(area, item.status, getattr(area, item.status) + 1)
+        if not item.is_open:
+            continue
+        if item.due_date and item.due_date < today:
+            area.overdue += 1
+            group.overdue.append(item)
+        elif item.due_date and item.due_date <= soon:
+            group.due_soon.append(item)
+        else:
+            group.other_open.append(item)
+    for group in plans.values():
+        group.overdue.sort(key=lambda item: item.due_date)
+        group.due_soon.sort(key=lambda item: item.due_date)
+    return plans
+
+
+@dataclass
 class PlanSection:
     title: str
     url: str
-    changes: list[ChangeRow] = field(default_factory=list)
-    more_changes: int = 0
-    added: list[str] = field(default_factory=list)  # codes, when many items were added
-    overdue: list[ItemRow] = field(default_factory=list)
-    due_soon: list[ItemRow] = field(default_factory=list)
-    other_open: list[ItemRow] = field(default_factory=list)
-    areas: dict[int, AreaProgress] = field(default_factory=dict)
+    changes: ShortList[ChangeRow] = field(default_factory=ShortList)
+    added: ShortList[str] = field(default_factory=ShortList)  # codes, when many were added
+    overdue: ShortList[ItemRow] = field(default_factory=ShortList)
+    due_soon: ShortList[ItemRow] = field(default_factory=ShortList)
+    other_open: ShortList[ItemRow] = field(default_factory=ShortList)  # partner digests
+    areas: dict[int, AreaProgress] = field(default_factory=dict)  # every item counted
 
     @property
     def progress(self) -> list[AreaProgress]:
@@ -129,7 +204,16 @@ class PlanSection:
 
     @property
     def open_count(self) -> int:
-        return len(self.overdue) + len(self.due_soon) + len(self.other_open)
+        return self.overdue.total + self.due_soon.total + self.other_open.total
+
+    @property
+    def item_lists(self) -> list[tuple[str, ShortList[ItemRow]]]:
+        """The lists of items in the order the e-mail shows them, each with its key, so
+        that the templates write a row once for all three lists."""
+        lists = [("overdue", self.overdue), ("due_soon", self.due_soon)]
+        if self.other_open.total:
+            lists.append(("other_open", self.other_open))
+        return lists
 
 
 @dataclass
@@ -144,7 +228,7 @@ class Digest:
     @property
     def has_news(self) -> bool:
         """Something open or something changed: a partner digest without either is not sent."""
-        return any(s.open_count or s.changes or s.added for s in self.plans)
+        return any(s.open_count or s.changes.total or s.added.total for s in self.plans)
 
 
 @dataclass
@@ -160,6 +244,9 @@ class Snapshot:
     order: dict[int, int] = field(default_factory=dict)  # item id -> place in plan order
     by_organization: dict[int, set[int]] = field(default_factory=dict)  # lead org -> items
     by_person: dict[int, set[int]] = field(default_factory=dict)  # focal point -> items
+    by_item: dict[int, list[ActionUpdate]] = field(default_factory=dict)  # item -> entries
+    # The whole plan grouped, per day: the same for every core-group digest of the run.
+    _whole_plan: dict[datetime.date, dict[int, PlanItems]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(
@@ -202,6 +289,8 @@ class Snapshot:
             .select_related("author__person")
             .order_by("-created_at", "-id")
         )
+        for entry in snapshot.entries:
+            snapshot.by_item.setdefault(entry.action_point_id, []).append(entry)
         return snapshot
 
     def own_items(self, person: Person) -> set[int]:
@@ -215,9 +304,60 @@ class Snapshot:
         last = self.last_sent.get(person_id)
         return max(last or self.now - FIRST_WINDOW, self.now - LONGEST_WINDOW)
 
+    def whole_plan(self, today: datetime.date) -> dict[int, PlanItems]:
+        """Every item grouped, once per run and not once per core-group digest. Shared
+        between digests: read it, never change it."""
+        if today not in self._whole_plan:
+            self._whole_plan[today] = group_items(self.items.values(), today)
+        return self._whole_plan[today]
+
 
 def _absolute(path: str) -> str:
     return settings.SITE_URL + path
+
+
+def _list_url(**params: object) -> str:
+    """The action point list with these filters (``actions.filters``), as an absolute URL."""
+    return _absolute(f"{reverse('action_list')}?{urlencode(params, doseq=True)}")
+
+
+@dataclass(frozen=True)
+class _Links:
+    """Where each of a section's lists is shown whole on the site."""
+
+    overdue: str
+    due_soon: str
+    other_open: str
+    moved: str
+
+
+def _plan_links(plan: ActionPlan, today: datetime.date) -> _Links:
+    """The core group's: the list filtered to the plan, in the digest's order."""
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    return _Links(
+        overdue=_list_url(plan=plan.pk, overdue=1, sort="due_date"),
+        due_soon=_list_url(
+            plan=plan.pk,
+            status=[status.value for status in OPEN_STATUSES],
+            due_after=today.isoformat(),
+            due_before=soon.isoformat(),
+            sort="due_date",
+        ),
+        other_open="",  # not listed in a whole-plan digest
+        moved=_list_url(plan=plan.pk, sort="-updated_at"),
+    )
+
+
+def _own_links() -> _Links:
+    """A partner's: "My items", which has the same groups in the same order. The list page
+    cannot filter on "led by my organisation or mine as focal point"."""
+    mine = _absolute(reverse("my_items"))
+    return _Links(
+        overdue=f"{mine}#overdue",
+        due_soon=f"{mine}#due-soon",
+        other_open=f"{mine}#open",
+        moved=mine,
+    )
 
 
 def _owners(item: ActionPoint) -> str:
@@ -234,6 +374,21 @@ def _owners(item: ActionPoint) -> str:
     if focal:
         parts.append(_("focal points: %(people)s") % {"people": focal})
     return "; ".join(parts) or _("no owner yet")
+
+
+def _due(due_date: datetime.date | None, today: datetime.date) -> tuple[str, str]:
+    """An item's due date and how far it is, in the active language. Worked out here rather
+    than in the templates: both parts say it, and a template tag per row costs more."""
+    if due_date is None:
+        return "", _("no due date")
+    days = (due_date - today).days
+    if days < 0:
+        when = ngettext("%(days)d day overdue", "%(days)d days overdue", -days) % {"days": -days}
+    elif days == 0:
+        when = _("today")
+    else:
+        when = ngettext("in %(days)d day", "in %(days)d days", days) % {"days": days}
+    return formats.date_format(due_date, "j M Y"), when
 
 
 def _author(entry: ActionUpdate) -> str:
@@ -268,81 +423,80 @@ def _what_changed(entry: ActionUpdate) -> str:
 
 def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: Snapshot) -> Digest:
     """The content of one person's digest: the whole plan for the core group, the person's
-    own items for a partner. Call inside ``translation.override(person.language)``."""
+    own items for a partner. Each list is cut at ``DIGEST_LIST_LIMIT`` rows with its total
+    and a link to the site; the progress per area counts every item. Call inside
+    ``translation.override(person.language)``."""
     today = timezone.localdate(snapshot.now)
-    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     since = snapshot.since_for(person.pk)
     own = snapshot.own_items(person)
-    if kind == DigestKind.CORE_GROUP:
-        scope: Iterable[ActionPoint] = snapshot.items.values()
-        in_scope: Callable[[int], bool] = lambda pk: True  # noqa: E731
+    core = kind == DigestKind.CORE_GROUP
+    if core:
+        groups = snapshot.whole_plan(today)
+        entries: Iterable[ActionUpdate] = snapshot.entries
     else:
-        scope = [snapshot.items[pk] for pk in sorted(own, key=snapshot.order.__getitem__)]
-        in_scope = own.__contains__
-    sections: dict[int, PlanSection] = {}
+        groups = group_items(
+            (snapshot.items[pk] for pk in sorted(own, key=snapshot.order.__getitem__)), today
+        )
+        entries = sorted(
+            (entry for pk in own for entry in snapshot.by_item.get(pk, ())),
+            key=lambda entry: (entry.created_at, entry.pk),
+            reverse=True,
+        )
+    moved: dict[int, list[ActionUpdate]] = {}
+    for entry in entries:
+        if entry.created_at <= since:
+            break
+        item = snapshot.items.get(entry.action_point_id)
+        if item is not None:  # None: created after the items were read
+            moved.setdefault(item.plan_id, []).append(entry)
 
-    def section_of(item: ActionPoint) -> PlanSection:
-        if item.plan_id not in sections:
-            sections[item.plan_id] = PlanSection(
-                title=item.plan.title, url=_absolute(item.plan.get_absolute_url())
-            )
-        return sections[item.plan_id]
-
-    for item in scope:
-        section = section_of(item)
-        area = section.areas.setdefault(item.area_id, AreaProgress(item.area.code, item.area.name))
-        area.total += 1
-        setattr(area, item.status, getattr(area, item.status) + 1)
-        if not item.is_open:
-            continue
-        row = ItemRow(
+    def item_row(item: ActionPoint) -> ItemRow:
+        due, due_in = _due(item.due_date, today)
+        return ItemRow(
             code=item.code,
             title=item.title,
             url=_absolute(item.get_absolute_url()),
             status=item.get_status_display(),
-            due_date=item.due_date,
-            days=abs((item.due_date - today).days) if item.due_date else 0,
+            due=due,
+            due_in=due_in,
             owners=_owners(item),
-            is_own=kind == DigestKind.CORE_GROUP and item.pk in own,
+            is_own=core and item.pk in own,
         )
-        if item.due_date and item.due_date < today:
-            area.overdue += 1
-            section.overdue.append(row)
-        elif item.due_date and item.due_date <= soon:
-            section.due_soon.append(row)
-        elif kind == DigestKind.PARTNER:
-            section.other_open.append(row)
 
-    for entry in snapshot.entries:
-        if entry.created_at <= since:
-            break
-        item = snapshot.items.get(entry.action_point_id)
-        if item is None or not in_scope(item.pk):  # None: created after the items were read
-            continue
-        section_of(item).changes.append(
-            ChangeRow(
-                when=entry.created_at,
-                code=item.code,
-                title=item.title,
-                url=_absolute(item.get_absolute_url()),
-                what=_what_changed(entry),
-                author=_author(entry),
-                note=" ".join(entry.note.split()),
-                item_id=item.pk,
-                is_addition=entry.kind == ActionUpdate.Kind.CREATED,
-            )
+    def change_row(entry: ActionUpdate) -> ChangeRow:
+        item = snapshot.items[entry.action_point_id]
+        return ChangeRow(
+            when=entry.created_at,
+            code=item.code,
+            title=item.title,
+            url=_absolute(item.get_absolute_url()),
+            what=_what_changed(entry),
+            author=_author(entry),
+            note=" ".join(entry.note.split()),
         )
-    for section in sections.values():
-        section.overdue.sort(key=lambda row: row.due_date)
-        section.due_soon.sort(key=lambda row: row.due_date)
-        additions = [row for row in section.changes if row.is_addition]
-        if len(additions) > MAX_ADDITIONS_LISTED:  # an import: one line, not one per item
-            added = sorted({row.item_id for row in additions}, key=snapshot.order.__getitem__)
-            section.added = [snapshot.items[pk].code for pk in added]
-            section.changes = [row for row in section.changes if not row.is_addition]
-        section.more_changes = max(0, len(section.changes) - MAX_CHANGES)
-        del section.changes[MAX_CHANGES:]
-    return Digest(person, kind, period, since, today, list(sections.values()))
+
+    sections = []
+    for plan_id, group in groups.items():
+        links = _plan_links(group.plan, today) if core else _own_links()
+        section = PlanSection(
+            title=group.plan.title,
+            url=_absolute(group.plan.get_absolute_url()),
+            overdue=_short(group.overdue, links.overdue, item_row),
+            due_soon=_short(group.due_soon, links.due_soon, item_row),
+            areas=group.areas,
+        )
+        if not core:
+            section.other_open = _short(group.other_open, links.other_open, item_row)
+        changes = moved.get(plan_id, [])
+        additions = [e for e in changes if e.kind == ActionUpdate.Kind.CREATED]
+        if len(additions) > MAX_ADDITIONS_LISTED:  # an import: codes on one line
+            added = sorted({e.action_point_id for e in additions}, key=snapshot.order.__getitem__)
+            codes = [snapshot.items[pk].code for pk in added]
+            section.added = _short(codes, links.moved, str)
+            changes = [e for e in changes if e.kind != ActionUpdate.Kind.CREATED]
+        section.changes = _short(changes, links.moved, change_row)
+        sections.append(section)
+    return Digest(person, kind, period, since, today, sections)
 
 
 # --- Rendering --------------------------------------------------------------------------
@@ -369,7 +523,13 @@ def person_for_unsubscribe(token: str) -> Person:
 
 
 def _mail_domain() -> str:
-    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return _domain_of(settings.DEFAULT_FROM_EMAIL)
+
+
+@functools.lru_cache(maxsize=8)
+def _domain_of(address: str) -> str:
+    # Twice per message, and parsing an address costs more than the rest of the headers.
+    return parseaddr(address)[1].rpartition("@")[2] or "localhost"
 
 
 def message_id(person_id: int, period: datetime.date) -> str:
@@ -406,6 +566,7 @@ def compose(*, person: Person, kind: str, period: datetime.date, snapshot: Snaps
         titles = [s.title for s in digest.plans]
         context = {
             "digest": digest,
+            "core_group": kind == DigestKind.CORE_GROUP,  # else a partner's own items
             "person": person,
             "week": week_label(period),
             "week_end": period + datetime.timedelta(days=6),
@@ -418,7 +579,7 @@ def compose(*, person: Person, kind: str, period: datetime.date, snapshot: Snaps
             "settings_url": _absolute(reverse("notification_settings")),
             "unsubscribe_url": unsubscribe_url,
         }
-        subject, text, html = render_email(f"digest_{kind}", context)
+        subject, text, html = render_email("digest", context)
     headers = {
         "Message-ID": message_id(person.pk, period),
         "List-Id": f"PIM Tracker weekly digest <digest.{_mail_domain()}>",

@@ -135,15 +135,19 @@ def _is_claimable(row: DigestDelivery, now: datetime.datetime) -> bool:
     )
 
 
-def claim(delivery_id: int, now: datetime.datetime | None = None) -> bool:
+def claim(
+    delivery_id: int, now: datetime.datetime | None = None, *, attempts: int | None = None
+) -> bool:
     """Take the row for sending, atomically: pending, or sending with an expired lease (its
     sender died). One conditional UPDATE, so of two concurrent callers only one matches, on
-    SQLite as on PostgreSQL. Counts the attempt."""
+    SQLite as on PostgreSQL. Counts the attempt. With ``attempts``, only a row that has had
+    exactly that many: nobody touched it since the caller read it."""
     now = now or timezone.now()
+    rows = DigestDelivery.objects.filter(_claimable(now), pk=delivery_id)
+    if attempts is not None:
+        rows = rows.filter(attempts=attempts)
     return bool(
-        DigestDelivery.objects.filter(_claimable(now), pk=delivery_id).update(
-            status=State.SENDING, lease_until=now + LEASE, attempts=F("attempts") + 1
-        )
+        rows.update(status=State.SENDING, lease_until=now + LEASE, attempts=F("attempts") + 1)
     )
 
 
@@ -257,6 +261,7 @@ def deliver(
     *,
     connection: BaseEmailBackend | None = None,
     snapshot: Snapshot | None = None,
+    loaded: DigestDelivery | None = None,
 ) -> Result:
     """Send one delivery if this process can claim it, and record what happened.
 
@@ -265,10 +270,19 @@ def deliver(
     has nothing open and nothing changed. ``RETRY``: a temporary error; the row is pending
     again with the error and a back-off. ``FAILED``: a permanent error or the last attempt.
     An error that is not about e-mail is recorded like a temporary one, then raised.
+
+    ``loaded``: the row with its person, read by the caller (a batch reads them all at
+    once); it is claimed only if nobody touched it since, so it need not be read again.
     """
-    if not claim(delivery_id):
+    if loaded is not None:
+        if not claim(delivery_id, attempts=loaded.attempts):
+            return Result(delivery_id, Outcome.NOT_CLAIMED)
+        delivery = loaded
+        delivery.attempts += 1
+    elif claim(delivery_id):
+        delivery = DigestDelivery.objects.select_related("person__organization").get(pk=delivery_id)
+    else:
         return Result(delivery_id, Outcome.NOT_CLAIMED)
-    delivery = DigestDelivery.objects.select_related("person__organization").get(pk=delivery_id)
     person = delivery.person
     reason = skip_reason(person)
     if not reason:
@@ -311,12 +325,12 @@ def deliver_batch(ids: list[int], *, period: datetime.date) -> list[Result]:
     connection = get_connection()
     # Other backends (files, console) are opened per message: one file per e-mail.
     shared = connection if isinstance(connection, SMTPBackend) else None
-    people = DigestDelivery.objects.filter(pk__in=ids).values_list("person", flat=True)
-    snapshot = Snapshot.load(period=period, people=people)
+    rows = DigestDelivery.objects.select_related("person__organization").in_bulk(ids)
+    snapshot = Snapshot.load(period=period, people=[row.person_id for row in rows.values()])
     results = []
     try:
         for pk in ids:
-            results.append(deliver(pk, connection=shared, snapshot=snapshot))
+            results.append(deliver(pk, connection=shared, snapshot=snapshot, loaded=rows.get(pk)))
             if results[-1].stop_batch:
                 break
     finally:

@@ -6,6 +6,7 @@ Organisation and forum are typed acronyms checked against the table (with a data
 suggestions), not a ``<select>`` of every row, so thousands of them stay fast.
 """
 
+import functools
 from typing import Any
 
 import django_filters
@@ -16,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Forum, Organization
 
-from .models import ActionPoint, Status
-from .selectors import FilterChoices
+from .models import REPORT_ORDER, ActionPoint, Status
+from .selectors import FilterChoices, filter_choices
 
 ISO_DATE = ["%Y-%m-%d"]
 
@@ -32,7 +33,8 @@ SORT_CHOICES = [
     ("-updated_at", _("Last update, newest first")),
 ]
 
-_REPORT_ORDER = ("plan_id", "area__order", "position", "code")
+# Plan order without its primary key, which comes last in every sort (see sort_by).
+_REPORT_ORDER = REPORT_ORDER[:-1]
 
 
 class OverdueCheckbox(forms.CheckboxInput):
@@ -65,6 +67,10 @@ class ActionPointFilterForm(forms.Form):
 
     def clean_forum(self) -> Forum | None:
         return _by_acronym(Forum, self.cleaned_data.get("forum"), _("forum"))
+
+
+def _area_choices(choices: FilterChoices) -> list[tuple[str, str]]:
+    return [(code, code) for code in choices.area_codes]
 
 
 def _by_acronym(model, acronym: str | None, what: str):
@@ -148,11 +154,20 @@ class ActionPointFilter(django_filters.FilterSet):
         fields: list[str] = []
         form = ActionPointFilterForm
 
-    def __init__(self, data=None, queryset=None, *, choices: FilterChoices, **kwargs) -> None:
+    def __init__(
+        self, data=None, queryset=None, *, choices: FilterChoices | None = None, **kwargs
+    ) -> None:
         super().__init__(data, queryset, **kwargs)
-        # Choices come from the view, already evaluated, so rendering the form runs no query.
-        self.filters["plan"].extra["choices"] = choices.plans
-        self.filters["area"].extra["choices"] = [(code, code) for code in choices.area_codes]
+        if choices is None:
+            # Nothing shows this form (exports, the API): the choices are read only when a
+            # plan or an area is given, to check it, and then once.
+            read = functools.cache(filter_choices)
+            self.filters["plan"].extra["choices"] = lambda: read().plans
+            self.filters["area"].extra["choices"] = lambda: _area_choices(read())
+        else:
+            # The page's choices, already evaluated, so rendering the form runs no query.
+            self.filters["plan"].extra["choices"] = choices.plans
+            self.filters["area"].extra["choices"] = _area_choices(choices)
 
     def filter_status(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         return queryset.filter(status__in=value)
@@ -198,5 +213,7 @@ class ActionPointFilter(django_filters.FilterSet):
                 else column.asc(nulls_last=nulls_last),
                 *_REPORT_ORDER,
             ]
-        # The primary key last keeps pages stable when every other column ties.
-        return queryset.order_by(*fields, "pk")
+        # The primary key last keeps pages stable when every other column ties. By code it
+        # runs the same way as the rest, so that the plan order's index serves both ways.
+        pk = F("pk").desc() if descending and key == "code" else F("pk").asc()
+        return queryset.order_by(*fields, pk)

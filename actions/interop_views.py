@@ -11,6 +11,7 @@ refused if it is no longer what the coordinator saw, then applied atomically).
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -30,7 +31,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from . import exports, pending_imports, permissions, selectors
 from .interop_forms import OrganizationMappingForm, UploadForm
-from .models import ActionPoint
 from .spreadsheet_apply import ImportConflict, ImportRefused, apply_preview
 from .spreadsheet_file import MAX_UPLOAD_BYTES, SpreadsheetError, check_size, read_spreadsheet
 from .spreadsheet_format import IMPORTED_COLUMNS, Column, columns_for
@@ -46,7 +46,7 @@ PREVIEW_ROWS = 1000
 
 @dataclass
 class _Export:
-    items: Iterator[ActionPoint]
+    rows: Iterator[list[Any]]  # the values of ``columns``, read as they are written
     columns: list[Column]
     filters: list[tuple[str, str]]  # the filters in words
 
@@ -60,9 +60,10 @@ def _export(request: HttpRequest) -> _Export | HttpResponse:
     filterset = exports.list_filterset(data)
     if filterset.is_bound and not filterset.is_valid():
         return render(request, "actions/export_invalid.html", {"form": filterset.form}, status=400)
+    columns = columns_for(with_contacts=permissions.can_see_contact_details(request.user))
     return _Export(
-        items=exports.iterate(exports.export_queryset(filterset.qs)),
-        columns=columns_for(with_contacts=permissions.can_see_contact_details(request.user)),
+        rows=exports.export_rows(filterset.qs, columns),
+        columns=columns,
         filters=exports.filter_summary(filterset.form) if filterset.is_bound else [],
     )
 
@@ -72,26 +73,25 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     return response
 
 
-@never_cache
-@require_safe
-def export_csv(request: HttpRequest) -> HttpResponse:
+def _csv_export(request: HttpRequest, *, hxl: bool) -> HttpResponse:
     export = _export(request)
     if isinstance(export, HttpResponse):
         return export
-    lines = exports.csv_lines(export.items, export.columns)
+    lines = exports.csv_lines(export.rows, export.columns, hxl=hxl)
     response = StreamingHttpResponse(lines, content_type=exports.CSV_CONTENT_TYPE)
-    return _attachment(response, exports.export_filename("csv"))
+    return _attachment(response, exports.export_filename("hxl.csv" if hxl else "csv"))
+
+
+@never_cache
+@require_safe
+def export_csv(request: HttpRequest) -> HttpResponse:
+    return _csv_export(request, hxl=False)
 
 
 @never_cache
 @require_safe
 def export_hxl(request: HttpRequest) -> HttpResponse:
-    export = _export(request)
-    if isinstance(export, HttpResponse):
-        return export
-    lines = exports.csv_lines(export.items, export.columns, hxl=True)
-    response = StreamingHttpResponse(lines, content_type=exports.CSV_CONTENT_TYPE)
-    return _attachment(response, exports.export_filename("hxl.csv"))
+    return _csv_export(request, hxl=True)
 
 
 @never_cache
@@ -109,7 +109,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
         (_("Link to this list"), settings.SITE_URL + _list_url(request)),
     ]
     workbook = exports.write_xlsx(
-        export.items, export.columns, about=about, sheet_title=_("Action points")
+        export.rows, export.columns, about=about, sheet_title=_("Action points")
     )
     return FileResponse(
         workbook,

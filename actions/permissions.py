@@ -2,14 +2,16 @@
 
 Pure functions of a user (and an action point whose leads and focal points were loaded
 with it), used by views, templates and tests alike. The role needs the user's groups and
-person; both are read once per request and kept on the user object, so asking again costs
-no query.
+person; both are read in one query, once per request, and kept on the user object, so
+asking again costs no query.
 """
 
 import enum
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Person
@@ -20,9 +22,7 @@ from .models import ActionPoint
 User = AbstractBaseUser | AnonymousUser
 
 
-_ROLE_CACHE = "_pimtracker_role"
-_PERSON_CACHE = "_pimtracker_person"
-_MISSING = object()
+_CACHE = "_pimtracker_role_and_person"
 
 
 class Role(enum.StrEnum):
@@ -40,42 +40,61 @@ class NoRole(PermissionDenied):
 def person_of(user: User) -> Person | None:
     """The person linked to the account (with their organisation), or None.
 
-    Read once per request and kept on the user object, like the role.
+    Read once per request with the role, and kept on the user object.
     """
     if not user.is_authenticated:
         return None
-    # getattr/setattr, not __dict__: request.user is a lazy proxy of the user.
-    person = getattr(user, _PERSON_CACHE, _MISSING)
-    if person is _MISSING:
-        person = Person.objects.select_related("organization").filter(user_id=user.pk).first()
-        setattr(user, _PERSON_CACHE, person)
-    return person
+    return _role_and_person(user)[1]
 
 
 def role_of(user: User) -> Role:
     if not user.is_authenticated:
         return Role.NONE
-    cached = getattr(user, _ROLE_CACHE, None)
-    if cached is not None:
-        return cached
-    if user.is_superuser:
-        role = Role.COORDINATOR
-    else:
-        groups = set(
-            user.groups.filter(name__in=(COORDINATORS, VIEWERS)).values_list("name", flat=True)
+    return _role_and_person(user)[0]
+
+
+def _role_and_person(user: AbstractBaseUser) -> tuple[Role, Person | None]:
+    # getattr/setattr, not __dict__: request.user is a lazy proxy of the user.
+    cached = getattr(user, _CACHE, None)
+    if cached is None:
+        cached = _read_role_and_person(user)
+        setattr(user, _CACHE, cached)
+    return cached
+
+
+def _read_role_and_person(user: AbstractBaseUser) -> tuple[Role, Person | None]:
+    """One query. It starts from the account's row (its key only: the request has the rest)
+    so that an account without a person still gets its groups; the person and organisation
+    come in the same row through outer joins."""
+    Account = get_user_model()
+    memberships = Account.groups.through.objects.filter(user_id=OuterRef("pk"))
+    account = (
+        Account.objects.filter(pk=user.pk)
+        .select_related("person__organization")
+        .only("pk", "person")
+        .annotate(
+            in_coordinators=Exists(memberships.filter(group__name=COORDINATORS)),
+            in_viewers=Exists(memberships.filter(group__name=VIEWERS)),
         )
-        if COORDINATORS in groups:
-            role = Role.COORDINATOR
-        elif VIEWERS in groups:
-            role = Role.VIEWER
-        else:
-            person = person_of(user)
-            # Someone who left their post keeps the account (the journal names them) but
-            # no longer speaks for their organisation.
-            active = person is not None and person.is_active and person.left_on is None
-            role = Role.PARTNER if active else Role.NONE
-    setattr(user, _ROLE_CACHE, role)
-    return role
+        .first()
+    )
+    if account is None:  # deleted while signed in
+        return Role.NONE, None
+    try:
+        person = account.person
+    except Person.DoesNotExist:
+        person = None
+    if user.is_superuser or account.in_coordinators:
+        role = Role.COORDINATOR
+    elif account.in_viewers:
+        role = Role.VIEWER
+    # Someone who left their post keeps the account (the journal names them) but no longer
+    # speaks for their organisation.
+    elif person is not None and person.is_active and person.left_on is None:
+        role = Role.PARTNER
+    else:
+        role = Role.NONE
+    return role, person
 
 
 def is_coordinator(user: User) -> bool:

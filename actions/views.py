@@ -5,22 +5,30 @@ Each view starts with one permission-checked fetch (``selectors.get_*_for_*`` or
 Coordinators' forms live in ``coordinator_views``.
 """
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
+
+from participants.models import Person
 
 from . import permissions, selectors, services
 from .filters import ActionPointFilter
 from .forms import UpdateForm
 from .health import check_broker, check_database
-from .models import ActionPoint, Status
+from .models import CLOSED_STATUSES, OPEN_STATUSES, ActionPoint, Status
 from .sign_in import take_fresh_sign_in
 
 PAGE_SIZE = 50
@@ -48,10 +56,8 @@ def landing(request: HttpRequest) -> HttpResponse:
 def action_list(request: HttpRequest) -> HttpResponse:
     permissions.require_reader(request.user)
     choices = selectors.filter_choices()
-    # Plan order, with the primary key last so that pages never overlap on ties.
-    base = selectors.action_points_for_list().order_by(
-        "plan_id", "area__order", "position", "code", "pk"
-    )
+    # Plan order, read from its index, the primary key last so that pages never overlap.
+    base = selectors.action_points_for_list().report_order()
     filterset = ActionPointFilter(request.GET or None, queryset=base, choices=choices)
     page = None
     last_page = None
@@ -176,14 +182,105 @@ def my_items(request: HttpRequest) -> HttpResponse:
         {
             "person": person,
             "groups": groups,
-            "sections": [
-                ("overdue", _("Overdue"), groups.overdue if groups else []),
-                ("due-soon", _("Due in the next 14 days"), groups.due_soon if groups else []),
-                ("open", _("Open"), groups.open if groups else []),
-                ("closed", _("Closed"), groups.closed if groups else []),
-            ],
+            "sections": _my_items_sections(person, groups, today) if person and groups else [],
         },
     )
+
+
+@dataclass
+class MyItemsSection:
+    """A group of "My items" as the page shows it, with a link to the list for the rest."""
+
+    key: str
+    title: str
+    group: selectors.ItemGroup
+    list_url: str = ""
+    list_text: str = ""
+    # What the linked list leaves out, when some of the group's items are not led by the
+    # person's organisation: the list filters by lead organisation, not by focal point.
+    left_out: str = ""
+
+
+def _my_items_sections(
+    person: Person, groups: selectors.MyItems, today: datetime.date
+) -> list[MyItemsSection]:
+    org = person.organization.acronym
+    soon = {"start": today.isoformat(), "end": groups.due_soon_until.isoformat()}
+    open_statuses = [s.value for s in OPEN_STATUSES]
+    sections = [
+        MyItemsSection("overdue", _("Overdue"), groups.overdue),
+        MyItemsSection("due-soon", _("Due in the next 14 days"), groups.due_soon),
+        MyItemsSection("open", _("Open"), groups.open),
+        MyItemsSection("closed", _("Closed"), groups.closed),
+    ]
+    # Each link goes to the list filtered as closely as it can be, and says what it shows:
+    # the items the organisation leads, and for "Open" the overdue and due soon ones too
+    # (the list cannot leave them out without also leaving out items with no due date).
+    links = {
+        "overdue": (
+            {"overdue": "1", "sort": "due_date"},
+            groups.overdue.led,
+            ngettext(
+                "Show the %(count)s overdue item led by %(org)s in the action point list",
+                "Show all %(count)s overdue items led by %(org)s in the action point list",
+                groups.overdue.led,
+            ),
+        ),
+        "due-soon": (
+            {
+                "status": open_statuses,
+                "due_after": soon["start"],
+                "due_before": soon["end"],
+                "sort": "due_date",
+            },
+            groups.due_soon.led,
+            ngettext(
+                "Show the %(count)s open item led by %(org)s due from %(start)s to %(end)s "
+                "in the action point list",
+                "Show all %(count)s open items led by %(org)s due from %(start)s to %(end)s "
+                "in the action point list",
+                groups.due_soon.led,
+            ),
+        ),
+        "open": (
+            {"status": open_statuses},
+            groups.led_open,
+            ngettext(
+                "Show the %(count)s open item led by %(org)s, overdue and due soon included, "
+                "in the action point list",
+                "Show all %(count)s open items led by %(org)s, overdue and due soon included, "
+                "in the action point list",
+                groups.led_open,
+            ),
+        ),
+        "closed": (
+            {"status": [s.value for s in CLOSED_STATUSES]},
+            groups.closed.led,
+            ngettext(
+                "Show the %(count)s closed item led by %(org)s in the action point list",
+                "Show all %(count)s closed items led by %(org)s in the action point list",
+                groups.closed.led,
+            ),
+        ),
+    }
+    for section in sections:
+        if not section.group.more:
+            continue
+        params, count, text = links[section.key]
+        if count:
+            query = urlencode({"organization": org, **params}, doseq=True)
+            section.list_url = f"{reverse('action_list')}?{query}"
+            section.list_text = text % {"count": count, "org": org, **soon}
+        focal_only = section.group.total - section.group.led
+        if focal_only:
+            section.left_out = ngettext(
+                "%(count)s item of this group is yours as a focal point and not led by "
+                "%(org)s: the list filters by lead organisation, so it is not there.",
+                "%(count)s items of this group are yours as a focal point and not led by "
+                "%(org)s: the list filters by lead organisation, so they are not there.",
+                focal_only,
+            ) % {"count": focal_only, "org": org}
+    return sections
 
 
 @require_safe

@@ -52,6 +52,10 @@ def latest() -> dict[str, Any]:
     return json.loads((RESULTS / "latest.json").read_text())
 
 
+def _digest_counts(results: dict[str, Any]) -> list[int]:
+    return [run["recipients"] for run in (results.get("digests") or {}).get("runs", [])]
+
+
 def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """The earlier run with the rows measured now in place of its own, for a partial rerun."""
     new["machine"]["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -66,7 +70,8 @@ def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         "load_average_end": new["machine"]["load_average_end"],
         "rows": sorted(
             f"{page} at {size:,}" for page, size in {(r["page"], r["size"]) for r in new["pages"]}
-        ),
+        )
+        + [f"the digests for {n:,} recipients" for n in _digest_counts(new)],
     }
     return {
         **old,

@@ -94,6 +94,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for the rows of the action point tables (actions/_item_table.html), fifty to a
+        # page: Jinja2 draws them several times faster than Django's engine.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "OPTIONS": {"environment": "pimtracker.jinja2.environment"},
+    },
 ]
 
 # --- Database -------------------------------------------------------------------------

@@ -23,7 +23,9 @@ def test_a_task_survives_a_dying_worker():
 
 def test_broker_waits_longer_than_any_task_or_retry_before_redelivering():
     visibility = datetime.timedelta(seconds=app.conf.broker_transport_options["visibility_timeout"])
-    longest_task = datetime.timedelta(seconds=tasks.send_digest.time_limit)
+    longest_task = datetime.timedelta(
+        seconds=max(tasks.send_digest.time_limit, tasks.send_digest_batch.time_limit)
+    )
     longest_countdown = datetime.timedelta(seconds=max(digests.RETRY_BACKOFF))
     assert visibility > longest_task + longest_countdown
 
@@ -31,6 +33,9 @@ def test_broker_waits_longer_than_any_task_or_retry_before_redelivering():
 def test_a_live_sender_never_outlives_its_claim():
     assert datetime.timedelta(seconds=tasks.send_digest.time_limit) < digests.LEASE
     assert tasks.send_digest.soft_time_limit < tasks.send_digest.time_limit
+    # A batch claims each row just before sending it: one message must fit in the lease.
+    assert datetime.timedelta(seconds=settings.EMAIL_TIMEOUT * 3) < digests.LEASE
+    assert tasks.send_digest_batch.soft_time_limit < tasks.send_digest_batch.time_limit
 
 
 def test_beat_runs_the_digests_on_monday_at_seven_and_sweeps_every_quarter_hour():

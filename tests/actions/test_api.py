@@ -244,8 +244,8 @@ def test_the_list_runs_the_same_queries_for_3_rows_as_for_60(
     rows(plan, organizations, partner_iom, n)
     expected = (
         2  # the session; the user
-        + 1  # the user's groups (role)
-        + 4  # the filter's choices: plans, area codes, organisations, forums
+        + 1  # the user's groups and person (role)
+        # no filter choices: the API shows no form (a plan or area given reads them once)
         + 1  # the count
         + 1  # the page's rows, with plan, area, parent and forum joined
         + 1  # their lead organisations
@@ -263,8 +263,7 @@ def test_a_token_costs_two_queries_instead_of_the_session(
     client = token_client(coordinator.user)
     expected = (
         2  # the token with its user; noting its use
-        + 1  # the user's groups (role)
-        + 4  # the filter's choices
+        + 1  # the user's groups and person (role)
         + 4  # count, rows, leads, focal points
     )
     with django_assert_num_queries(expected):
@@ -281,7 +280,7 @@ def test_the_detail_runs_the_same_queries_whatever_its_journal(
         services.change_action_point(action_point=item, by=partner_iom.user, note=f"Note {i}")
     expected = (
         2  # the session; the user
-        + 1  # the user's groups (role)
+        + 1  # the user's groups and person (role)
         + 1  # the item, with plan, area, forum and parent joined
         + 4  # its leads, focal points, sub-items, journal with authors and their people
     )

@@ -162,13 +162,17 @@ def test_many_items_added_at_once_are_one_line_and_a_few_are_listed(scenario, pl
     assert "- B-2 Information sharing protocol: status Not started → Blocked" in text
 
 
-def test_a_long_list_of_changes_is_cut_with_a_pointer_to_the_site(scenario, monkeypatch):
-    monkeypatch.setattr("actions.digest_content.MAX_CHANGES", 1)
+def test_a_long_list_of_changes_is_cut_with_a_pointer_to_the_site(scenario, monkeypatch, plan):
+    monkeypatch.setattr("actions.digest_content.DIGEST_LIST_LIMIT", 1)
     text = composed(scenario.dana, DigestKind.CORE_GROUP).text
-    changes = text.split("What changed since 4 Mar 2024, 07:00\n")[1].split("\n\n")[0]
+    heading = "What changed since 4 Mar 2024, 07:00: 2 changes — the 1 latest below\n"
+    changes = text.split(heading)[1].split("\n\n")[0]
     assert changes.startswith("- B-2 ")
     assert "A-1" not in changes
-    assert changes.endswith("And 1 more change: see the site.")
+    assert changes.endswith(
+        "And 1 more change on the site: "
+        f"http://127.0.0.1:8000/actions/?plan={plan.pk}&sort=-updated_at"
+    )
 
 
 def test_a_partner_with_nothing_open_and_nothing_changed_has_no_news(scenario):

@@ -91,8 +91,8 @@ def test_in_embedded_mode_the_emails_land_as_files_and_the_output_says_where(
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
     out = send_digests()
     assert f"E-mails were written as files under {tmp_path / 'mail'}." in out
-    files = list((tmp_path / "mail").iterdir())
-    assert len(files) == 3  # one file per e-mail
-    assert "Subject: Weekly digest 2024-W11: Test action plan" in "".join(
-        f.read_text() for f in files
-    )
+    written = "".join(f.read_text() for f in (tmp_path / "mail").iterdir())
+    # Django's file backend ends every message with a line of 79 dashes; how many
+    # files hold them depends on the backend's object ids, so count messages instead.
+    assert written.count("\n" + "-" * 79 + "\n") == 3
+    assert "Subject: Weekly digest 2024-W11: Test action plan" in written

@@ -97,6 +97,36 @@ def test_only_one_of_two_claims_on_a_row_wins(scenario):
     assert digests.claim(pk) is False
 
 
+def test_a_batch_leaves_a_row_that_changed_after_it_read_it(scenario):
+    pk = digests.prepare_week(s.PERIOD)[0]
+    read_by_the_batch = DigestDelivery.objects.select_related("person__organization").get(pk=pk)
+    FlakyBackend.failure = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+    assert digests.deliver(pk).outcome == digests.Outcome.RETRY  # another sender, meanwhile
+    FlakyBackend.failure = None
+    scenario.traveller.shift(datetime.timedelta(minutes=2))  # its back-off is over
+
+    result = digests.deliver(pk, loaded=read_by_the_batch)
+    assert result.outcome == digests.Outcome.NOT_CLAIMED
+    assert mail.outbox == []
+    assert DigestDelivery.objects.get(pk=pk).attempts == 1
+    assert digests.deliver(pk).outcome == digests.Outcome.SENT  # the row itself is fine
+    assert DigestDelivery.objects.get(pk=pk).attempts == 2
+
+
+def test_a_batch_costs_two_queries_a_recipient(scenario, django_assert_num_queries):
+    ids = digests.prepare_week(s.PERIOD)
+    skipped = DigestDelivery.objects.filter(pk__in=ids, person=scenario.nora).count()
+    expected = (
+        1  # the rows with their people
+        + 1  # when each recipient's last digest went out (the snapshot's window)
+        + 4  # the snapshot: items with plan and area, their leads, focal points, journal
+        + 2 * len(ids)  # per row: the claim, then sent or skipped
+    )
+    with django_assert_num_queries(expected):
+        results = digests.deliver_batch(ids, period=s.PERIOD)
+    assert skipped and len(results) == len(ids)
+
+
 def test_a_row_being_sent_is_left_alone_until_its_lease_expires(scenario):
     pk = digests.prepare_week(s.PERIOD)[0]
     digests.claim(pk)  # another worker took it...
@@ -259,6 +289,43 @@ def test_weekly_task_called_twice_sends_one_digest_per_recipient(scenario, eager
 def test_weekly_task_defaults_to_the_current_week(scenario, eager):
     tasks.send_weekly_digests.delay()
     assert DigestDelivery.objects.filter(period=s.PERIOD).count() == 4
+
+
+def test_weekly_task_queues_the_recipients_in_batches(scenario, monkeypatch):
+    monkeypatch.setattr(tasks, "BATCH_SIZE", 3)
+    with mock.patch.object(tasks.send_digest_batch, "delay") as delay:
+        assert tasks.send_weekly_digests.run(s.WEEK) == 4
+    ids = sorted(DigestDelivery.objects.filter(period=s.PERIOD).values_list("pk", flat=True))
+    assert [c.args for c in delay.call_args_list] == [
+        (ids[:3], s.PERIOD.isoformat()),
+        (ids[3:], s.PERIOD.isoformat()),
+    ]
+    assert mail.outbox == []  # nothing is sent until the batches run
+
+
+def test_a_batch_sends_its_deliveries_and_hands_temporary_failures_to_a_retry(scenario):
+    ids = digests.prepare_week(s.PERIOD)
+    FlakyBackend.failure = smtplib.SMTPResponseException(451, b"Try again later")
+    tasks.send_digest_batch.push_request(is_eager=False)
+    try:
+        with mock.patch.object(tasks.send_digest, "apply_async") as retry:
+            assert tasks.send_digest_batch.run(ids, s.PERIOD.isoformat()) == len(ids)
+    finally:
+        tasks.send_digest_batch.pop_request()
+    retried = [c.args[0][0] for c in retry.call_args_list]
+    sent_or_skipped = DigestDelivery.objects.filter(pk__in=ids).exclude(status=State.PENDING)
+    assert sorted(retried) == sorted(set(ids) - set(sent_or_skipped.values_list("pk", flat=True)))
+    assert retried and all(c.kwargs == {"countdown": 60} for c in retry.call_args_list)
+    assert mail.outbox == []
+
+    FlakyBackend.failure = None
+    scenario.traveller.shift(datetime.timedelta(seconds=61))
+    for pk in retried:
+        tasks.send_digest.run(pk)
+    assert recipients_of_outbox() == EXPECTED
+    assert set(
+        DigestDelivery.objects.filter(pk__in=retried).values_list("attempts", flat=True)
+    ) == {2}
 
 
 def test_send_digest_task_asks_celery_to_retry_after_the_back_off(scenario):

@@ -123,7 +123,8 @@ def test_two_calls_for_the_same_week_through_a_real_worker_send_one_email_each(
             log = read(log_file)
             fan_outs = succeeded(log, "send_weekly_digests")
             queued = sum(int(n) for n in fan_outs)
-            return len(fan_outs) == 2 and len(succeeded(log, "send_digest")) == queued
+            handled = sum(int(n) for n in succeeded(log, "send_digest_batch"))
+            return len(fan_outs) == 2 and handled == queued
 
         wait_for(all_done, WORK_TIMEOUT, log_file, worker)
     finally:

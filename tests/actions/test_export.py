@@ -10,8 +10,6 @@ import re
 import openpyxl
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actions import exports, services
@@ -169,16 +167,37 @@ def test_export_is_every_page_of_the_list_not_the_page_on_screen(coordinator, it
     assert len(rows) - 1 == ActionPoint.objects.count()
 
 
-def test_csv_streams_reading_the_rows_in_chunks(coordinator, items, monkeypatch):
-    monkeypatch.setattr(exports, "CHUNK_SIZE", 4)
-    response = coordinator.get("/actions/export.csv")
-    assert response.streaming
-    with CaptureQueriesContext(connection) as queries:
+@pytest.mark.parametrize("chunk_size", [3, 4, 100])
+def test_csv_streams_the_rows_in_chunks_with_two_queries_a_chunk(
+    coordinator, items, monkeypatch, django_assert_num_queries, chunk_size
+):
+    monkeypatch.setattr(exports, "CHUNK_SIZE", chunk_size)
+    chunks = -(-len(items) // chunk_size)
+    expected = (
+        2  # the session; the user
+        + 1  # the user's groups and person (role)
+        # no filter choices: an export shows no form
+        + 1  # the rows, with plan, area, parent and forum joined (one cursor, read in chunks)
+        + 2 * chunks  # each chunk's lead organisations; its focal points, with organisations
+    )
+    with django_assert_num_queries(expected):
+        response = coordinator.get("/actions/export.csv")
+        assert response.streaming
         lines = list(response.streaming_content)
     assert len(lines) == 2 + len(items)  # BOM, header, one line per item
-    leads = [q for q in queries if "lead_organizations" in q["sql"] and "INNER JOIN" in q["sql"]]
-    # Leads are fetched once per chunk of four rows, not once for the whole list.
-    assert len(leads) == -(-len(items) // 4)
+
+
+@pytest.mark.parametrize(
+    "query, choices",
+    [("", 0), ("status=blocked&q=SUM", 0), ("area=B", 1), ("plan={plan}&area=B", 1)],
+)
+def test_exports_read_the_filter_choices_only_to_check_a_plan_or_area(
+    coordinator, items, plan, django_assert_num_queries, query, choices
+):
+    expected = 2 + 1 + 1 + 2 + choices  # session, user, role, rows, leads, focal points
+    with django_assert_num_queries(expected):
+        response = coordinator.get(f"/actions/export.csv?{query.format(plan=plan.pk)}")
+        assert len(csv_rows(response)) > 1
 
 
 # --- HXL ----------------------------------------------------------------------------------

@@ -191,12 +191,13 @@ def test_it_runs_the_same_queries_for_4_items_as_for_40(
         services.change_action_point(action_point=item, by=coordinator.user, note=f"Note {i}")
     expected = (
         2  # the session; the user
-        + 1  # the user's groups (role)
+        # The user's groups and person (the role; prepared by; the navigation's "My items"
+        # link).
+        + 1
         + 1  # the plan and its forum
         + 1  # its areas
         + 2  # its items, with their lead organisations
         + 1  # the period's journal, with authors and their people
-        + 1  # the signed-in person (prepared by; the navigation's "My items" link)
     )
     with django_assert_num_queries(expected):
         page(coordinator, plan)

@@ -20,11 +20,11 @@ from actions.synthetic import PLAN_KEY, generate_load_data
 SIZES = [1, 50, 500]
 PAGE_SIZE = 50  # actions.views.PAGE_SIZE
 
-# What every signed-in page costs before its own work: the session, the user, the user's
-# groups (the role), and the user's person (the navigation's "My items" link).
-SIGNED_IN = 4
-# The list's filter form: plans, area codes, organisation and forum acronyms.
-FILTER_CHOICES = 4
+# What every signed-in page costs before its own work: the session, the user, and the
+# user's role groups with their person (the navigation's "My items" link) in one query.
+SIGNED_IN = 3
+# The list's filter form: plans, area codes, organisation and forum acronyms, in one query.
+FILTER_CHOICES = 1
 # A page of the list: its COUNT (the paginator), its rows with plan and area joined, their
 # lead organisations.
 LIST_PAGE = 3

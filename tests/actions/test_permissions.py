@@ -118,10 +118,52 @@ def test_only_coordinators_edit_and_see_contact_details(coordinator, partner_iom
 
 def test_the_role_is_read_once_per_request(partner_iom, django_assert_num_queries):
     user = fresh(partner_iom.user)
-    with django_assert_num_queries(2):  # the user's groups; the person and organisation
+    # The user's role groups, person and organisation, in one query.
+    with django_assert_num_queries(1):
         permissions.role_of(user)
         permissions.role_of(user)
         permissions.person_of(user)
+
+
+def test_the_person_asked_first_brings_the_role_with_it(
+    coordinator, viewer, django_assert_num_queries
+):
+    for client, role in ((coordinator, Role.COORDINATOR), (viewer, Role.VIEWER)):
+        user = fresh(client.user)
+        with django_assert_num_queries(1):
+            assert permissions.person_of(user) == client.person
+            assert permissions.person_of(user).organization.acronym
+            assert permissions.role_of(user) == role
+
+
+def test_an_account_without_a_person_costs_one_query_too(db, django_assert_num_queries):
+    donor = fresh(UserFactory(username="donor", groups=["Viewers"]))
+    with django_assert_num_queries(1):
+        assert permissions.role_of(donor) == Role.VIEWER
+        assert permissions.person_of(donor) is None
+        assert not permissions.has_own_items(donor)
+
+
+def test_a_person_marked_inactive_is_no_longer_a_partner(partner_iom):
+    person = partner_iom.person
+    person.is_active = False
+    person.save()
+    user = fresh(partner_iom.user)
+    assert permissions.role_of(user) == Role.NONE
+    assert permissions.person_of(user) == person  # still named in the journal
+
+
+def test_a_superuser_with_a_person_is_a_coordinator_with_own_items(partner_iom):
+    user = partner_iom.user
+    user.is_superuser = True
+    user.save()
+    assert permissions.role_of(fresh(user)) == Role.COORDINATOR
+    assert permissions.has_own_items(fresh(user))
+
+
+def test_groups_other_than_the_roles_give_no_role(db):
+    user = UserFactory(username="editor", groups=["Editors"])
+    assert permissions.role_of(fresh(user)) == Role.NONE
 
 
 # --- Every role, URL and verb ------------------------------------------------------------

@@ -125,11 +125,12 @@ def test_pages_run_a_constant_number_of_queries(
     for i in range(n):
         ActionPointFactory(area=area, code=f"B-{i}", leads=[organizations["IOM"]])
         OrganizationFactory(acronym=f"ORG{i:03d}")
-    # Session, user, groups; the COUNT and the page of organisations with their counts;
-    # the navigation's person.
-    with django_assert_num_queries(6):
+    # Session, user, groups with the person (the role and the navigation); the COUNT and the
+    # page of organisations with their counts.
+    with django_assert_num_queries(5):
         assert viewer.get("/organizations/").status_code == 200
-    # Session, user, groups; the organisation; its items with plan and area; their leads;
-    # its active staff; the navigation's person.
+    # Session, user, groups with the person (the role and the navigation); the organisation;
+    # the items it leads counted per status; the first 50 of them; their leads; its active
+    # staff.
     with django_assert_num_queries(8):
         assert viewer.get("/organizations/IOM/").status_code == 200
