@@ -236,7 +236,7 @@ class Snapshot:
     """Everything the digests of one run read, loaded with five queries."""
 
     now: datetime.datetime
-    items: dict[int, ActionPoint]  # all items in plan order, leads and focal points loaded
+    items: dict[int, ActionPoint]  # in plan order, leads and focal points loaded (see load)
     entries: list[ActionUpdate]  # the journal since the earliest window, newest first
     last_sent: dict[int, datetime.datetime]  # person id -> when their previous digest was made
     # Built once per run, so that each digest reads its own items instead of testing every
@@ -250,15 +250,24 @@ class Snapshot:
 
     @classmethod
     def load(
-        cls, *, period: datetime.date, people: Iterable[int], now: datetime.datetime | None = None
+        cls,
+        *,
+        period: datetime.date,
+        people: Iterable[int],
+        now: datetime.datetime | None = None,
+        whole_plan: bool = True,
     ) -> "Snapshot":
+        """``whole_plan=False`` when none of ``people`` gets the core group's digest: then
+        only their own items and those items' journal are read. A batch of 200 partners
+        needs a few hundred of the plan's items, and reading all 10,000 took 1.6 s."""
         now = now or timezone.now()
+        people = list(people)
         # The previous digest's window ended when its row was made (before its content was
         # read), not when it went out: a window ending at sent_at would skip what happened
         # while it was being sent. Overlap is harmless; a gap loses news.
         last_sent = dict(
             DigestDelivery.objects.filter(
-                person__in=list(people), status=DigestDelivery.State.SENT, period__lt=period
+                person__in=people, status=DigestDelivery.State.SENT, period__lt=period
             )
             .order_by()
             .values("person")
@@ -277,6 +286,11 @@ class Snapshot:
             )
             .report_order()
         )
+        entries = ActionUpdate.objects.filter(created_at__gt=earliest, created_at__lte=now)
+        if not whole_plan:
+            own = ActionPoint.objects.for_people(people).values("pk")
+            items = items.filter(pk__in=own)
+            entries = entries.filter(action_point__in=own)
         snapshot.items = {item.pk: item for item in items}
         for place, item in enumerate(snapshot.items.values()):
             snapshot.order[item.pk] = place
@@ -285,9 +299,7 @@ class Snapshot:
             for focal in item.focal_points.all():
                 snapshot.by_person.setdefault(focal.pk, set()).add(item.pk)
         snapshot.entries = list(
-            ActionUpdate.objects.filter(created_at__gt=earliest, created_at__lte=now)
-            .select_related("author__person")
-            .order_by("-created_at", "-id")
+            entries.select_related("author__person").order_by("-created_at", "-id")
         )
         for entry in snapshot.entries:
             snapshot.by_item.setdefault(entry.action_point_id, []).append(entry)

@@ -134,6 +134,13 @@ class ActionPointQuerySet(models.QuerySet):
         focal = self.filter(focal_points=person).values("pk")
         return self.filter(Q(pk__in=led) | Q(pk__in=focal))
 
+    def for_people(self, people: list[int]) -> "ActionPointQuerySet":
+        """``for_person`` for several people at once, by their ids, in one query."""
+        organizations = Person.objects.filter(pk__in=people).values("organization")
+        led = self.filter(lead_organizations__in=organizations).values("pk")
+        focal = self.filter(focal_points__in=people).values("pk")
+        return self.filter(Q(pk__in=led) | Q(pk__in=focal))
+
     def report_order(self) -> "ActionPointQuerySet":
         """Plan order, read from the ``action_point_plan_order`` index rather than sorted."""
         return self.order_by(*REPORT_ORDER)

@@ -2,11 +2,14 @@
 
 A database of its own (``pimtracker_bench_digests``: 10,000 synthetic action points) gets
 exactly N recipients: the synthetic core group of twenty plus N - 20 active focal points
-with an e-mail address. ``send_digests`` runs in a child process (bench/send.py) whose
-queries are counted; the SMTP server runs here and only counts what it receives.
+with an e-mail address. Each N is sent twice, by a child process (bench/send.py): once by
+``send_digests`` in that one process, whose queries are counted, and once as a deployment
+sends them, the weekly task through Redis to a Celery worker with one process per core.
+The SMTP server runs here and only counts what it receives.
 """
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -14,6 +17,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from bench import database, server
 
@@ -21,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ACTIONS = 10_000
 # A run that takes longer is stopped and reported with the messages received by then.
 TIME_LIMIT = 20 * 60  # seconds
+# A Redis database of the bench's own, purged before each run through the worker.
+REDIS_DB = 7
 
 
 def unavailable_reason() -> str:
@@ -77,39 +83,77 @@ def measure(recipients: list[int], log: Callable[[str], None]) -> dict[str, Any]
     controller.start()
     env["EMAIL_URL"] = f"smtp://{server.HOST}:{controller.port}"
     env["CELERY_BROKER_URL"] = ""
+    broker, no_worker = _broker()
+    if no_worker:
+        log(f"digests: no run through a worker: {no_worker}")
     runs = []
     try:
         for count in recipients:
-            handler.received = 0
             log(f"digests: {count:,} recipients")
-            started = time.monotonic()
-            try:
-                child = subprocess.run(  # noqa: S603 -- our own module, fixed arguments
-                    [sys.executable, "-m", "bench.send", str(count)],
-                    cwd=ROOT,
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                    timeout=TIME_LIMIT,
-                )
-            except subprocess.TimeoutExpired:
-                run = _unfinished(count, handler.received, time.monotonic() - started)
-                log(f"  stopped after {TIME_LIMIT} s: {handler.received:,} messages received")
-                runs.append(run)
-                continue
-            if child.returncode:
-                error = (child.stderr.strip().splitlines() or ["no output"])[-1]
-                log(f"  send_digests failed: {error}")
+            run, error = _run(count, [], env, handler, log)
+            if error:
                 return {"reason": f"failed at {count:,} recipients: {error}", "runs": runs}
-            run = json.loads(child.stdout.strip().splitlines()[-1])
-            run["received"] = handler.received
-            run["queries_per_recipient"] = round(run["queries"] / count, 2)
-            log(
-                f"  {run['seconds']:.1f} s, {run['received']:,} messages, "
-                f"{run['queries_per_recipient']} queries per recipient"
-            )
+            if run["seconds"] is not None:
+                run["queries_per_recipient"] = round(run["queries"] / count, 2)
+                log(
+                    f"  one process: {run['seconds']:.1f} s, {run['received']:,} messages, "
+                    f"{run['queries_per_recipient']} queries per recipient"
+                )
+            run["worker"] = None
+            if broker:
+                worker_env = {**env, "CELERY_BROKER_URL": broker}
+                arguments = ["--worker", "--time-limit", str(TIME_LIMIT - 60)]
+                worker, error = _run(count, arguments, worker_env, handler, log)
+                if error:
+                    return {"reason": f"failed at {count:,} recipients: {error}", "runs": runs}
+                run["worker"] = worker
+                if worker["seconds"] is not None:
+                    log(
+                        f"  worker ({worker['processes']} processes): {worker['seconds']:.1f} s,"
+                        f" {worker['received']:,} messages"
+                    )
             runs.append(run)
     finally:
         controller.stop()
-    return {"reason": "", "runs": runs, "actions": ACTIONS}
+    return {"reason": no_worker, "runs": runs, "actions": ACTIONS}
+
+
+def _broker() -> tuple[str, str]:
+    """The Redis URL for the run through a worker, or "" and why there is none."""
+    import redis
+
+    url = os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0"
+    url = urlunsplit(urlsplit(url)._replace(path=f"/{REDIS_DB}", query=""))
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return "", f"Redis at {url} is not available ({exc})"
+    return url, ""
+
+
+def _run(
+    count: int, arguments: list[str], env: dict[str, str], handler: "CountingHandler", log
+) -> tuple[dict[str, Any], str]:
+    """One child run (bench/send.py): its summary with the messages received, or an error."""
+    handler.received = 0
+    started = time.monotonic()
+    try:
+        child = subprocess.run(  # noqa: S603 -- our own module, fixed arguments
+            [sys.executable, "-m", "bench.send", str(count), *arguments],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=TIME_LIMIT,
+        )
+    except subprocess.TimeoutExpired:
+        log(f"  stopped after {TIME_LIMIT} s: {handler.received:,} messages received")
+        return _unfinished(count, handler.received, time.monotonic() - started), ""
+    if child.returncode:
+        error = (child.stderr.strip().splitlines() or ["no output"])[-1]
+        log(f"  failed: {error}")
+        return {}, error
+    run = json.loads(child.stdout.strip().splitlines()[-1])
+    run["received"] = handler.received
+    return run, ""

@@ -147,24 +147,32 @@ def _digest_lines(digests: dict[str, Any] | None) -> list[str]:
     if not digests or not digests.get("runs"):
         reason = (digests or {}).get("reason", "not measured in this run")
         return [f"Weekly digests: {reason}."]
+    processes = next((r["worker"].get("processes") for r in digests["runs"] if r.get("worker")), 0)
     lines = [
-        f"Weekly digests ({digests['actions']:,} action points), `send_digests` to an SMTP "
-        "server on loopback:",
+        f"Weekly digests ({digests['actions']:,} action points) to an SMTP server on loopback: "
+        "`send_digests` in one process, with its queries counted, and the weekly task "
+        f"through Redis to a Celery worker of {processes or 'its'} processes:",
         "",
-        "| recipients | messages received | seconds | queries | queries / recipient |",
-        "|---:|---:|---:|---:|---:|",
+        "| recipients | one process: s | received | queries | queries / recipient "
+        "| worker: s | received |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for run in digests["runs"]:
-        if run["seconds"] is None:
-            seconds = f"stopped at {run['stopped_after_s']:,} (all: ~{run['projected_s'] or 0:,})"
-            queries = "-"
-        else:
-            seconds = _num(run["seconds"])
+        seconds, queries = _seconds(run), "-"
+        if run["seconds"] is not None:
             queries = f"{run['queries']:,}"
+        worker = run.get("worker")
+        through_worker = f"{_seconds(worker)} | {worker['received']:,}" if worker else "- | -"
         lines.append(
-            f"| {run['recipients']:,} | {run['received']:,} | {seconds} | {queries} | "
-            f"{_num(run['queries_per_recipient'], 2)} |"
+            f"| {run['recipients']:,} | {seconds} | {run['received']:,} | {queries} | "
+            f"{_num(run['queries_per_recipient'], 2)} | {through_worker} |"
         )
     if digests.get("reason"):
         lines += ["", f"Weekly digests: {digests['reason']}."]
     return lines
+
+
+def _seconds(run: dict[str, Any]) -> str:
+    if run["seconds"] is None:
+        return f"stopped at {run['stopped_after_s']:,} (all: ~{run['projected_s'] or 0:,})"
+    return _num(run["seconds"])

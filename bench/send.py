@@ -1,7 +1,9 @@
-"""Child process of the digest measurement: ``python -m bench.send N``.
+"""Child process of the digest measurement: ``python -m bench.send N [--worker]``.
 
-Gives the digest database exactly N recipients, clears the week's deliveries, then times
-``send_digests`` and counts its SQL queries. Prints one line of JSON.
+Gives the digest database exactly N recipients and clears the week's deliveries. Then
+either times ``send_digests`` in this process and counts its SQL queries, or (``--worker``)
+starts a Celery worker with one process per core, as a deployment runs it, queues the
+weekly task and times it until every delivery is settled. Prints one line of JSON.
 
 The recipients: the synthetic core group of twenty (whole-plan digests) and N - 20 partners,
 each the focal point of two open items, in organisations of ten people that lead nothing.
@@ -9,21 +11,32 @@ A partner's digest then lists a partner's usual handful of items; in the generat
 organisations every partner would own a fortieth of the plan (375 items at 10,000).
 """
 
+import argparse
 import io
 import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from actions.digest_content import current_period  # noqa: E402
 from actions.models import ActionPoint, DigestDelivery  # noqa: E402
+from actions.tasks import send_weekly_digests  # noqa: E402
 from participants.models import Organization, Person  # noqa: E402
+from pimtracker.celery import app  # noqa: E402
 
+WORKER_PROCESSES = os.cpu_count() or 1  # celery's default --concurrency
+READY_TIMEOUT = 60  # seconds for the worker to start
 CORE_GROUP = 20  # actions.synthetic.CORE_GROUP_SIZE: load-001 .. load-020
 DOMAIN = "@digest.example.org"
 ORG_PREFIX = "DIG"
@@ -75,8 +88,7 @@ class Counter:
         return execute(sql, params, many, context)
 
 
-def main(count: int) -> None:
-    set_recipients(count)
+def in_process(count: int) -> dict:
     counter = Counter()
     output = io.StringIO()
     started = time.monotonic()
@@ -84,14 +96,89 @@ def main(count: int) -> None:
         call_command("send_digests", stdout=output)
     seconds = time.monotonic() - started
     sent = DigestDelivery.objects.filter(status=DigestDelivery.State.SENT).count()
-    summary = {
+    return {
         "recipients": count,
         "sent": sent,
         "seconds": round(seconds, 2),
         "queries": counter.queries,
     }
+
+
+def _wait_until(ready, what: str, timeout: float, worker: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if worker.poll() is not None:
+            raise SystemExit(f"the worker stopped while {what}: {log.read_text()[-2000:]}")
+        if time.monotonic() > deadline:
+            raise SystemExit(f"gave up after {timeout:.0f} s {what}")
+        time.sleep(0.05)
+
+
+def through_worker(count: int, time_limit: float) -> dict:
+    """The weekly task through a real worker and broker: queued, fanned out in batches to
+    the worker's processes, until every delivery is sent, skipped or failed."""
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("celery")
+    log = Path(tempfile.mkdtemp(prefix="bench-worker-")) / "worker.log"
+    worker = subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "--app=pimtracker",
+            "worker",
+            f"--concurrency={WORKER_PROCESSES}",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=INFO",
+            f"--logfile={log}",
+            f"--hostname=bench-digests-{os.getpid()}@%h",
+        ],
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    settled = DigestDelivery.objects.filter(period=current_period()).exclude(
+        status__in=[DigestDelivery.State.PENDING, DigestDelivery.State.SENDING]
+    )
+    try:
+        _wait_until(
+            lambda: log.exists() and " ready." in log.read_text(),
+            "starting",
+            READY_TIMEOUT,
+            worker,
+            log,
+        )
+        started = time.monotonic()
+        send_weekly_digests.delay()
+        _wait_until(lambda: settled.count() >= count, "sending", time_limit, worker, log)
+        seconds = time.monotonic() - started
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+    sent = DigestDelivery.objects.filter(status=DigestDelivery.State.SENT).count()
+    return {
+        "recipients": count,
+        "sent": sent,
+        "seconds": round(seconds, 2),
+        "processes": WORKER_PROCESSES,
+    }
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("count", type=int)
+    parser.add_argument("--worker", action="store_true")
+    parser.add_argument("--time-limit", type=float, default=20 * 60)
+    args = parser.parse_args(argv)
+    set_recipients(args.count)
+    summary = through_worker(args.count, args.time_limit) if args.worker else in_process(args.count)
     print(json.dumps(summary))
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    main(sys.argv[1:])

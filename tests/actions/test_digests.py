@@ -260,11 +260,30 @@ def test_own_items_agree_with_for_person(scenario):
         assert got == expected, person
 
 
-def test_loading_and_building_costs_the_same_queries_whatever_the_size(scenario, plan):
+def test_a_snapshot_for_partners_only_reads_their_items_and_gives_the_same_digests(scenario):
+    partners = [scenario.ivo, scenario.ada]
+    whole = Snapshot.load(period=s.PERIOD, people=[p.pk for p in partners])
+    own = Snapshot.load(period=s.PERIOD, people=[p.pk for p in partners], whole_plan=False)
+    theirs = set()
+    for person in partners:
+        theirs |= set(ActionPoint.objects.for_person(person).values_list("pk", flat=True))
+    assert set(own.items) == theirs
+    assert len(own.items) < len(whole.items)
+    assert {e.action_point_id for e in own.entries} <= set(own.items)
+    for person in partners:
+        expected = compose(person=person, kind=DigestKind.PARTNER, period=s.PERIOD, snapshot=whole)
+        got = compose(person=person, kind=DigestKind.PARTNER, period=s.PERIOD, snapshot=own)
+        assert (got.subject, got.text, got.html) == (expected.subject, expected.text, expected.html)
+
+
+@pytest.mark.parametrize("whole_plan", [True, False])
+def test_loading_and_building_costs_the_same_queries_whatever_the_size(scenario, plan, whole_plan):
     def cost():
         people = [r.person for r in digests.recipients()]
         with CaptureQueriesContext(connection) as queries:
-            snapshot = Snapshot.load(period=s.PERIOD, people=[p.pk for p in people])
+            snapshot = Snapshot.load(
+                period=s.PERIOD, people=[p.pk for p in people], whole_plan=whole_plan
+            )
             for person in people:
                 compose(person=person, kind=DigestKind.PARTNER, period=s.PERIOD, snapshot=snapshot)
         return len(queries)
