@@ -158,7 +158,7 @@ def _focal_points(ids: list[int]) -> dict[int, tuple[str, str]]:
 
 def _local(moment: datetime.datetime | None, here: datetime.tzinfo) -> datetime.datetime | None:
     # Site time, to the second: what the pages show, and what a reader of the file expects.
-    return moment.astimezone(here).replace(microsecond=0) if moment else None
+    return timezone.localtime(moment, here).replace(microsecond=0) if moment else None
 
 
 # --- CSV and HXL -------------------------------------------------------------------------

@@ -5,7 +5,7 @@ the query vocabulary (``ActionPoint.objects.open()``, ``.overdue(today)``).
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -130,13 +130,16 @@ class ActionPointQuerySet(models.QuerySet):
 
     def for_person(self, person: Person) -> "ActionPointQuerySet":
         """Items led by the person's organisation or where they are a focal point."""
-        led = self.filter(lead_organizations=person.organization_id).values("pk")
-        focal = self.filter(focal_points=person).values("pk")
-        return self.filter(Q(pk__in=led) | Q(pk__in=focal))
+        return self._led_or_focal([person.organization_id], [person.pk])
 
     def for_people(self, people: list[int]) -> "ActionPointQuerySet":
         """``for_person`` for several people at once, by their ids, in one query."""
         organizations = Person.objects.filter(pk__in=people).values("organization")
+        return self._led_or_focal(organizations, people)
+
+    def _led_or_focal(
+        self, organizations: Iterable[int | None] | models.QuerySet, people: Iterable[int]
+    ) -> "ActionPointQuerySet":
         led = self.filter(lead_organizations__in=organizations).values("pk")
         focal = self.filter(focal_points__in=people).values("pk")
         return self.filter(Q(pk__in=led) | Q(pk__in=focal))
@@ -204,6 +207,8 @@ class ActionPoint(models.Model):
     objects = ActionPointQuerySet.as_manager()
 
     class Meta:
+        # ``plan_id``, not ``plan`` (which would follow the plan's own ordering, by title):
+        # then the default order is the ``action_point_plan_order`` index's.
         ordering = ["plan_id", "area_order", "position", "code"]
         verbose_name = _("action point")
         verbose_name_plural = _("action points")

@@ -243,7 +243,7 @@ def _organizations_by_items(today: datetime.date) -> list[OrganizationProgress]:
     totals, after the grouping, so a LIMIT would save no reading anyway."""
     overdue = Q(led_action_points__status__in=OPEN_STATUSES, led_action_points__due_date__lt=today)
     rows = (
-        # Organisations that lead something: inner joins, so no row for the others.
+        # Organisations that lead something (``isnull=False``): no row for the others.
         Organization.objects.filter(led_action_points__isnull=False)
         .annotate(item_status=F("led_action_points__status"))
         .annotate(n=Count("pk"), n_overdue=Count("pk", filter=overdue))
@@ -470,11 +470,7 @@ def organization_page(
     """The counts of the items the organisation leads (one GROUP BY, as on the organisation
     list), the first ``limit`` of them in plan order (one query) and their leads (one
     query), its active staff (one query)."""
-    counted = (
-        Organization.objects.filter(pk=organization.pk)
-        .annotate(**status_count_annotations("led_action_points", today))
-        .get()
-    )
+    counted = organizations_with_counts(today).get(pk=organization.pk)
     items = list(_item_table_rows().filter(lead_organizations=organization).report_order()[:limit])
     people = list(organization.people.active().order_by("last_name", "first_name"))
     return OrganizationPage(

@@ -31,3 +31,8 @@ def item(plan, organizations, partner_iom):
 def html_of(response) -> str:
     """The page as text, for asserting what a user would read."""
     return response.content.decode()
+
+
+def section(html: str, element_id: str) -> str:
+    """The part of a page from the element with this id to the end of its ``<section>``."""
+    return html.split(f'id="{element_id}"', 1)[1].split("</section>", 1)[0]

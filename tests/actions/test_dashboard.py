@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from actions.models import OPEN_STATUSES, ActionPoint, Area, Status
 from participants.models import Organization
-from tests.actions.conftest import html_of
+from tests.actions.conftest import html_of, section
 from tests.factories import (
     ActionPlanFactory,
     ActionPointFactory,
@@ -46,10 +46,6 @@ def by_hand(items: list[ActionPoint], today: datetime.date) -> list[int]:
 
 def numbers(cells: str) -> list[int]:
     return [int(n) for n in NUMBER.findall(cells)]
-
-
-def organisations_section(html: str) -> str:
-    return html.split('id="orgs-heading"', 1)[1].split("</section>", 1)[0]
 
 
 @pytest.fixture
@@ -101,7 +97,7 @@ def test_area_and_organisation_counts_are_those_of_every_item_counted_by_hand(
         key=lambda row: (-len(led[row[0]]), row[0]),
     )
     shown = [
-        (a, numbers(cells)) for a, cells in ORGANIZATION_ROW.findall(organisations_section(html))
+        (a, numbers(cells)) for a, cells in ORGANIZATION_ROW.findall(section(html, "orgs-heading"))
     ]
     assert shown == expected
     assert "ECHO" not in dict(shown)  # it leads nothing
@@ -121,7 +117,7 @@ def test_the_25_organisations_leading_most_items_show_most_first(viewer, plan):
     OrganizationFactory(acronym="IDLE")
 
     html = html_of(viewer.get("/"))
-    shown = [a for a, _ in ORGANIZATION_ROW.findall(organisations_section(html))]
+    shown = [a for a, _ in ORGANIZATION_ROW.findall(section(html, "orgs-heading"))]
     ranked = sorted(leading, key=lambda o: (-(leading.index(o) % 3 + 1), o.acronym))
     assert shown == [o.acronym for o in ranked[:25]]
     assert shown[-5:] == ["ORG00", "ORG03", "ORG06", "ORG09", "ORG12"]

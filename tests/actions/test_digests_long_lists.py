@@ -18,7 +18,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actions import digests, services
+from actions import digest_content, digests, services
 from actions.digest_content import DIGEST_LIST_LIMIT, Snapshot, compose
 from actions.models import ActionPoint, DigestKind, Status
 from tests.actions import digest_scenario as s
@@ -205,10 +205,17 @@ def test_a_partners_other_open_items_are_cut_in_plan_order(scenario, plan, organ
     assert lines[-1] == f"And 2 more other open items on the site: {SITE}/my/#open"
 
 
-def test_the_link_of_a_partner_digest_opens_my_items(scenario, partner_iom):
+def test_the_links_of_a_partner_digest_open_their_groups_on_my_items(scenario, partner_iom):
+    mail = composed(scenario.ivo, DigestKind.PARTNER)
+    anchors = set(re.findall(rf"{re.escape(SITE)}/my/#([\w-]+)", mail.text + mail.html))
+    assert anchors  # Ivo's long lists link on
+    own = digest_content._own_links()  # and where the other lists would
+    anchors |= {link.partition("#")[2] for link in (own.overdue, own.due_soon, own.other_open)}
     response = partner_iom.get(reverse("my_items"))
     assert response.status_code == 200
-    assert 'id="overdue"' in response.content.decode()
+    page = response.content.decode()
+    for anchor in anchors:
+        assert f'id="{anchor}"' in page, anchor
 
 
 def test_short_lists_are_whole_and_say_nothing_more(scenario):

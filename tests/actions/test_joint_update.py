@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from actions import services
 from actions.models import Status
+from tests.actions.conftest import section
 from tests.factories import ActionPointFactory
 
 
@@ -85,10 +86,6 @@ def page(client, plan, query="") -> str:
     response = client.get(f"/plans/{plan.pk}/update/{query}")
     assert response.status_code == 200
     return response.content.decode()
-
-
-def section(html: str, heading_id: str) -> str:
-    return html.split(f'id="{heading_id}"', 1)[1].split("</section>", 1)[0]
 
 
 def text(html: str) -> str:

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 
 from actions.models import ActionPoint, Status
+from tests.actions.conftest import section
 
 Lead = ActionPoint.lead_organizations.through
 Focal = ActionPoint.focal_points.through
@@ -36,10 +37,6 @@ def item(area, number, **fields) -> ActionPoint:
     return ActionPoint(
         plan=area.plan, area=area, code=code, position=number, title=f"Item {code}", **fields
     )
-
-
-def section(page: str, key: str) -> str:
-    return page.split(f'id="{key}"', 1)[1].split("</section>", 1)[0]
 
 
 def codes_in(text: str) -> list[str]:
@@ -196,7 +193,7 @@ def test_plan_page_shows_the_first_hundred_items_of_an_area_in_reading_order(
     viewer, plan, long_area
 ):
     page = viewer.get(f"/plans/{plan.pk}/").content.decode()
-    area_b = page.split('id="area-b"', 1)[1].split("</section>", 1)[0]
+    area_b = section(page, "area-b")
     # Sub-items follow their parent even when the plan places them last.
     assert codes_in(area_b) == [f"B-{n}" for n in range(1, 99)] + ["B-98.1", "B-98.2"]
     assert "The first 100 of 133 are shown." in area_b
@@ -206,14 +203,14 @@ def test_plan_page_shows_the_first_hundred_items_of_an_area_in_reading_order(
 
 def test_plan_page_links_a_long_area_to_the_list_of_all_its_items(viewer, plan, long_area):
     page = viewer.get(f"/plans/{plan.pk}/").content.decode()
-    area_b = page.split('id="area-b"', 1)[1].split("</section>", 1)[0]
+    area_b = section(page, "area-b")
     href, label = link(area_b, "Show all")
     assert label == "Show all 133 action points of area B in the action point list"
     assert href == f"/actions/?plan={plan.pk}&area=B"
     shown = listed(viewer, href)
     assert len(shown) == 133
     assert set(shown) == {i.code for i in ActionPoint.objects.filter(area=long_area)}
-    area_a = page.split('id="area-a"', 1)[1].split("</section>", 1)[0]
+    area_a = section(page, "area-a")
     assert codes_in(area_a) == ["A-1", "A-2"]
     assert "Show all" not in area_a
 
@@ -237,7 +234,7 @@ def many_led(plan, organizations):
 
 def test_organisation_page_shows_its_first_fifty_items_and_counts_them_all(viewer, many_led):
     page = viewer.get("/organizations/IOM/").content.decode()
-    items = page.split('id="items-heading"', 1)[1].split("</section>", 1)[0]
+    items = section(page, "items-heading")
     assert codes_in(items) == [f"A-{n}" for n in range(1, 51)]
     assert '<span class="count">55</span></h2>' in items
     assert "The first 50 of 55 are shown." in items

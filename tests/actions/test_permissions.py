@@ -125,15 +125,18 @@ def test_the_role_is_read_once_per_request(partner_iom, django_assert_num_querie
         permissions.person_of(user)
 
 
+@pytest.mark.parametrize(
+    ("client_fixture", "role"), [("coordinator", Role.COORDINATOR), ("viewer", Role.VIEWER)]
+)
 def test_the_person_asked_first_brings_the_role_with_it(
-    coordinator, viewer, django_assert_num_queries
+    request, client_fixture, role, django_assert_num_queries
 ):
-    for client, role in ((coordinator, Role.COORDINATOR), (viewer, Role.VIEWER)):
-        user = fresh(client.user)
-        with django_assert_num_queries(1):
-            assert permissions.person_of(user) == client.person
-            assert permissions.person_of(user).organization.acronym
-            assert permissions.role_of(user) == role
+    client = request.getfixturevalue(client_fixture)
+    user = fresh(client.user)
+    with django_assert_num_queries(1):
+        assert permissions.person_of(user) == client.person
+        assert permissions.person_of(user).organization.acronym
+        assert permissions.role_of(user) == role
 
 
 def test_an_account_without_a_person_costs_one_query_too(db, django_assert_num_queries):
