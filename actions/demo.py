@@ -28,7 +28,7 @@ from participants.roles import COORDINATORS, VIEWERS
 
 from . import services
 from .models import ActionPlan, Status
-from .plan_import import ImportResult, import_plan
+from .plan_files.importing import ImportResult, import_plan
 
 SHIPPED_PLAN = Path(__file__).resolve().parent / "plans" / "libya-pim-2017.toml"
 SAMPLE_MARK = "[Sample data]"

@@ -6,11 +6,13 @@ organisations, the forum and the parent item are typed (acronyms, a code) and ch
 against the table: a ``<select>`` of thousands of rows would make the page heavy.
 """
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Forum, Organization, Person
@@ -20,6 +22,7 @@ from .models import ActionPlan, ActionPoint, Area, Status
 ISO_DATE = ["%Y-%m-%d"]
 NOTE_MAX_LENGTH = 5000
 BULK_MAX_ITEMS = 500
+DEFAULT_PERIOD_DAYS = 30
 # The range of the integer columns: a larger number is a typo or a tampered form, and
 # PostgreSQL would refuse it with an error instead of a message.
 MAX_INT = 2**31 - 1
@@ -264,3 +267,35 @@ class BulkStatusForm(forms.Form):
             if raw.isdecimal() and int(raw) <= MAX_INT:
                 result[pk] = int(raw)
         return result
+
+
+class PeriodForm(forms.Form):
+    """The period whose changes a joint update reports: the last 30 days unless chosen."""
+
+    start = forms.DateField(
+        label=_("From"),
+        required=False,
+        input_formats=ISO_DATE,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    end = forms.DateField(
+        label=_("To"),
+        required=False,
+        input_formats=ISO_DATE,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            raise ValidationError(_("The period must end on or after its first day."))
+        return cleaned
+
+    def period(self) -> tuple[datetime.date, datetime.date]:
+        """The chosen period, or the default one for what is missing or invalid."""
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_valid() else {}
+        end = data.get("end") or today
+        start = data.get("start") or end - datetime.timedelta(days=DEFAULT_PERIOD_DAYS - 1)
+        return start, end

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from . import permissions, selectors
-from .interop_forms import PeriodForm
+from .forms import PeriodForm
 from .models import ActionPlan, ActionPoint, ActionUpdate, Area, Status
 from .progress import StatusCounts, counts_of_items
 

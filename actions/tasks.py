@@ -13,8 +13,8 @@ from collections import Counter
 from celery import shared_task
 from django.utils import timezone
 
-from . import digests
-from .digest_content import current_period, parse_week, week_label
+from .digests import delivery
+from .digests.weeks import current_period, parse_week, week_label
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +34,13 @@ def send_weekly_digests(week: str | None = None) -> int:
     """Create the week's deliveries (``YYYY-Www``, default this week in site time) and queue
     those not sent yet, in batches. Returns how many deliveries were queued."""
     period = parse_week(week) if week else current_period()
-    ids = digests.prepare_week(period)
+    ids = delivery.prepare_week(period)
     queue_batches(ids, period)
     logger.info("Digests for %s: %d queued", week_label(period), len(ids))
     return len(ids)
 
 
-# Each message is claimed just before it is sent, so the claim's lease (digests.LEASE) has
+# Each message is claimed just before it is sent, so the claim's lease (delivery.LEASE) has
 # to outlast one message, not the batch: the limits only bound a stuck batch. The broker's
 # visibility timeout must exceed them (tests/test_celery.py).
 @shared_task(ignore_result=True, soft_time_limit=20 * 60, time_limit=21 * 60)
@@ -48,29 +48,29 @@ def send_digest_batch(delivery_ids: list[int], period: str) -> int:
     """Send the batch over one connection. A delivery that failed for now is retried on its
     own after its back-off; those the batch did not reach (the server went down) stay
     pending for the sweep. Returns how many deliveries it handled."""
-    results = digests.deliver_batch(delivery_ids, period=datetime.date.fromisoformat(period))
+    results = delivery.deliver_batch(delivery_ids, period=datetime.date.fromisoformat(period))
     # In-process (no broker) a retry would run at once: the next run or sweep picks it up.
     if not send_digest_batch.request.is_eager:
         for result in results:
-            if result.outcome == digests.Outcome.RETRY:
+            if result.outcome == delivery.Outcome.RETRY:
                 send_digest.apply_async((result.delivery_id,), countdown=result.retry_in)
     logger.info("Digest batch: %s", dict(Counter(str(r.outcome) for r in results)))
     return len(results)
 
 
-# The hard time limit stays below digests.LEASE, so a live sender never outlives its claim.
+# The hard time limit stays below delivery.LEASE, so a live sender never outlives its claim.
 @shared_task(
     bind=True,
     ignore_result=True,
-    max_retries=digests.MAX_ATTEMPTS,
+    max_retries=delivery.MAX_ATTEMPTS,
     soft_time_limit=240,
     time_limit=300,
 )
 def send_digest(self, delivery_id: int) -> str:
-    result = digests.deliver(delivery_id)
+    result = delivery.deliver(delivery_id)
     # In-process (no broker) a retry would run at once, hammering a server that is down:
     # the next run or sweep picks the row up instead.
-    if result.outcome == digests.Outcome.RETRY and not self.request.is_eager:
+    if result.outcome == delivery.Outcome.RETRY and not self.request.is_eager:
         raise self.retry(countdown=result.retry_in)
     return result.outcome
 
@@ -79,7 +79,7 @@ def send_digest(self, delivery_id: int) -> str:
 def sweep_deliveries() -> int:
     """Queue again this week's deliveries that are due and unsent (the broker forgets)."""
     now = timezone.now()  # one moment for both, or a sweep at midnight on Monday could mix weeks
-    ids = digests.sweep(now)
+    ids = delivery.sweep(now)
     queue_batches(ids, current_period(now))
     if ids:
         logger.info("Digest sweep: %d queued again", len(ids))

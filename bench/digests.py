@@ -31,8 +31,8 @@ REDIS_DB = 7
 
 def unavailable_reason() -> str:
     """Why the digests cannot be measured yet, or "" when they can."""
-    if not (ROOT / "actions" / "digests.py").exists():
-        return "not yet available (actions/digests.py does not exist)"
+    if not (ROOT / "actions" / "digests" / "delivery.py").exists():
+        return "not yet available (actions/digests/delivery.py does not exist)"
     if not (ROOT / "actions" / "management" / "commands" / "send_digests.py").exists():
         return "not yet available (no send_digests command)"
     return ""

@@ -29,7 +29,7 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
-from actions.digest_content import current_period  # noqa: E402
+from actions.digests.weeks import current_period  # noqa: E402
 from actions.models import ActionPoint, DigestDelivery  # noqa: E402
 from actions.tasks import send_weekly_digests  # noqa: E402
 from participants.models import Organization, Person  # noqa: E402

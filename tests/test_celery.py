@@ -5,7 +5,8 @@ import datetime
 from celery.schedules import crontab
 from django.conf import settings
 
-from actions import digests, tasks
+from actions import tasks
+from actions.digests import delivery
 from pimtracker.celery import app
 
 
@@ -26,15 +27,15 @@ def test_broker_waits_longer_than_any_task_or_retry_before_redelivering():
     longest_task = datetime.timedelta(
         seconds=max(tasks.send_digest.time_limit, tasks.send_digest_batch.time_limit)
     )
-    longest_countdown = datetime.timedelta(seconds=max(digests.RETRY_BACKOFF))
+    longest_countdown = datetime.timedelta(seconds=max(delivery.RETRY_BACKOFF))
     assert visibility > longest_task + longest_countdown
 
 
 def test_a_live_sender_never_outlives_its_claim():
-    assert datetime.timedelta(seconds=tasks.send_digest.time_limit) < digests.LEASE
+    assert datetime.timedelta(seconds=tasks.send_digest.time_limit) < delivery.LEASE
     assert tasks.send_digest.soft_time_limit < tasks.send_digest.time_limit
     # A batch claims each row just before sending it: one message must fit in the lease.
-    assert datetime.timedelta(seconds=settings.EMAIL_TIMEOUT * 3) < digests.LEASE
+    assert datetime.timedelta(seconds=settings.EMAIL_TIMEOUT * 3) < delivery.LEASE
     assert tasks.send_digest_batch.soft_time_limit < tasks.send_digest_batch.time_limit
 
 

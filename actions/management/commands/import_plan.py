@@ -6,12 +6,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from actions.plan_file import PlanFileError
-from actions.plan_import import import_plan
-from actions.spreadsheet_apply import ImportConflict, ImportRefused, apply_preview
-from actions.spreadsheet_file import EXTENSIONS, SpreadsheetError, read_spreadsheet
-from actions.spreadsheet_import import Preview, build_preview
-from actions.spreadsheet_rows import parse_sheet
+from actions.plan_files.importing import import_plan
+from actions.plan_files.reading import PlanFileError
+from actions.spreadsheets.apply import ImportConflict, ImportRefused, apply_preview
+from actions.spreadsheets.preview import Preview, build_preview
+from actions.spreadsheets.reading import EXTENSIONS, SpreadsheetError, read_spreadsheet
+from actions.spreadsheets.rows import parse_sheet
 
 
 class Command(BaseCommand):

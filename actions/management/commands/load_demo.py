@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from actions.demo import SAMPLE_MARK, SHIPPED_PLAN, load_demo
-from actions.plan_file import PlanFileError
+from actions.plan_files.reading import PlanFileError
 
 
 class Command(BaseCommand):

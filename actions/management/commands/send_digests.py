@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from actions import digests
-from actions.digest_content import current_period, parse_week, week_label
+from actions.digests import delivery
+from actions.digests.weeks import current_period, parse_week, week_label
 from actions.models import DigestDelivery
 
 
@@ -29,23 +29,23 @@ class Command(BaseCommand):
         span = f"{week_label(period)} (week of {period.day} {period:%b %Y})"
         if dry_run:
             self.stdout.write(f"Dry run for {span}: nothing is sent or recorded.")
-            planned = digests.dry_run(period)
+            planned = delivery.dry_run(period)
             width = max((len(p.action) for p in planned), default=0)
             for p in planned:
                 self.stdout.write(f"  {p.action:<{width}}  {p.kind:<10} {self._who(p.person)}")
             return
 
-        ids = digests.prepare_week(period)
+        ids = delivery.prepare_week(period)
         rows = DigestDelivery.objects.filter(pk__in=ids).select_related("person__organization")
         people = {d.pk: d for d in rows}
         self.stdout.write(f"Digests for {span}: {len(ids)} to send.")
-        results = digests.deliver_batch(ids, period=period)
+        results = delivery.deliver_batch(ids, period=period)
         for result in results:
             row = people[result.delivery_id]
             line = f"  {result.outcome:<12} {row.kind:<10} {self._who(row.person)}"
             self.stdout.write(line + (f"  ({result.detail})" if result.detail else ""))
 
-        counts = {outcome: 0 for outcome in digests.Outcome}
+        counts = {outcome: 0 for outcome in delivery.Outcome}
         for result in results:
             counts[result.outcome] += 1
         left = len(ids) - len(results)

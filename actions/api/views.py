@@ -1,0 +1,191 @@
+"""The read-only JSON API: ``/api/actions/`` and ``/api/actions/<id>/``.
+
+For Power BI, Excel's "From Web" and HDX pipelines. The list takes the list page's GET
+parameters (the same FilterSet, checked the same way: a bad value is a 400 with the
+form's errors) and pages as it does, ``page_size`` up to 500. A caller is the signed-in
+user (session) or the account of an API token (``Authorization: Bearer …``, see
+``api_tokens``) and reads what that account reads on the pages: staff e-mails for
+coordinators only. Only GET and HEAD: anything else is a 405, so CSRF does not arise.
+Each response runs a fixed number of queries, whatever the number of rows.
+"""
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, JsonResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from actions import permissions, selectors
+from actions.models import ActionPoint
+from actions.spreadsheets.export import export_queryset, list_filterset
+
+from .tokens import BadAuthorization, api_user
+
+DEFAULT_PAGE_SIZE = 50  # as the list page
+MAX_PAGE_SIZE = 500
+
+
+def _json(data: dict, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _error(status: int, detail: str, **extra: Any) -> JsonResponse:
+    return _json({"detail": detail, **extra}, status=status)
+
+
+def api_view(view: Callable) -> Callable:
+    """GET only; authenticated by session or token; a role needed; errors as JSON."""
+
+    @login_not_required  # a token is no session: the view authenticates itself
+    @never_cache
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = _error(405, _("This API is read-only: use GET."))
+            response["Allow"] = "GET, HEAD"
+            return response
+        try:
+            user = api_user(request)
+        except BadAuthorization:
+            user, reason = None, _("The token is not valid, or was revoked.")
+        else:
+            reason = _("Sign in, or send an API token: Authorization: Bearer <token>.")
+        if user is None:
+            response = _error(401, reason)
+            response["WWW-Authenticate"] = 'Bearer realm="PIM Tracker"'
+            return response
+        request.user = user
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return _error(404, _("Not found."))
+        except PermissionDenied as exc:
+            return _error(403, str(exc) or _("You may not read this."))
+
+    return wrapper
+
+
+@api_view
+def action_list(request: HttpRequest) -> JsonResponse:
+    permissions.require_reader(request.user)
+    filterset = list_filterset(request.GET)
+    errors = filterset.form.errors.get_json_data() if filterset.is_bound else {}
+    page_size = _page_size(request.GET.get("page_size"), errors)
+    if errors:
+        return _error(400, _("Some parameters are not valid."), errors=errors)
+    paginator = Paginator(export_queryset(filterset.qs), page_size)
+    number = (filterset.form.cleaned_data.get("page") if filterset.is_bound else None) or 1
+    if number > paginator.num_pages:
+        return _error(
+            404,
+            _("There is no page %(number)d: there are %(pages)d.")
+            % {"number": number, "pages": paginator.num_pages},
+        )
+    page = paginator.page(number)
+    contacts = permissions.can_see_contact_details(request.user)
+    return _json(
+        {
+            "count": paginator.count,
+            "page": number,
+            "num_pages": paginator.num_pages,
+            "page_size": page_size,
+            "next": _page_url(request, number + 1) if page.has_next() else None,
+            "previous": _page_url(request, number - 1) if page.has_previous() else None,
+            "results": [item_data(request, item, contacts) for item in page.object_list],
+        }
+    )
+
+
+@api_view
+def action_detail(request: HttpRequest, pk: int) -> JsonResponse:
+    item = selectors.get_action_point_for_view(request.user, pk)
+    data = item_data(request, item, permissions.can_see_contact_details(request.user))
+    data["sub_items"] = [
+        {
+            "id": sub.pk,
+            "url": request.build_absolute_uri(reverse("api_action_detail", args=[sub.pk])),
+            "code": sub.code,
+            "title": sub.title,
+            "status": sub.status,
+        }
+        for sub in item.sub_items.all()
+    ]
+    data["journal"] = [
+        {
+            "time": timezone.localtime(entry.created_at),
+            "kind": entry.kind,
+            "author": entry.author_name,
+            "status_before": entry.status_before,
+            "status_after": entry.status_after,
+            "note": entry.note,
+            "changes": entry.changes,
+            "version": entry.version,
+        }
+        for entry in item.updates.all()
+    ]
+    return _json(data)
+
+
+def item_data(request: HttpRequest, item: ActionPoint, contacts: bool) -> dict[str, Any]:
+    """One action point as the API gives it; ``contacts`` adds the focal points' e-mails."""
+    return {
+        "id": item.pk,
+        "url": request.build_absolute_uri(reverse("api_action_detail", args=[item.pk])),
+        "html_url": settings.SITE_URL + item.get_absolute_url(),
+        "plan": {"id": item.plan_id, "key": item.plan.key, "title": item.plan.title},
+        "area": {"code": item.area.code, "name": item.area.name},
+        "code": item.code,
+        "parent": item.parent.code if item.parent_id else None,
+        "title": item.title,
+        "description": item.description,
+        "status": item.status,
+        "status_label": item.get_status_display(),
+        "due_date": item.due_date,
+        "is_overdue": item.is_overdue,
+        "lead_organizations": [
+            {"acronym": o.acronym, "name": o.name} for o in item.lead_organizations.all()
+        ],
+        "forum": {"acronym": item.forum.acronym, "name": item.forum.name}
+        if item.forum_id
+        else None,
+        "focal_points": [
+            {
+                "name": p.full_name,
+                "organization": p.organization.acronym,
+                **({"email": p.email} if contacts else {}),
+            }
+            for p in item.focal_points.all()
+        ],
+        "created_at": timezone.localtime(item.created_at),
+        "updated_at": timezone.localtime(item.updated_at),
+        "completed_at": timezone.localtime(item.completed_at) if item.completed_at else None,
+        "version": item.version,
+    }
+
+
+def _page_size(raw: str | None, errors: dict) -> int:
+    if raw is None or raw == "":
+        return DEFAULT_PAGE_SIZE
+    if raw.isdecimal() and 1 <= int(raw) <= MAX_PAGE_SIZE:
+        return int(raw)
+    errors["page_size"] = [
+        {
+            "message": _("Give a whole number from 1 to %(max)d.") % {"max": MAX_PAGE_SIZE},
+            "code": "invalid",
+        }
+    ]
+    return DEFAULT_PAGE_SIZE
+
+
+def _page_url(request: HttpRequest, number: int) -> str:
+    query = request.GET.copy()
+    query["page"] = str(number)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")

@@ -1,0 +1,308 @@
+"""What one person's digest says: rows, lists cut to a length, links to the site."""
+
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from actions.models import (
+    OPEN_STATUSES,
+    ActionPlan,
+    ActionPoint,
+    ActionUpdate,
+    DigestKind,
+    Status,
+)
+from participants.models import Person
+
+from .snapshot import DUE_SOON_DAYS, AreaProgress, Snapshot, group_items
+
+# Rows per list (what changed, overdue, due soon, other open): past that a list says its
+# total and links to the site, which shows it whole. No one reads 2,000 rows in an e-mail,
+# and rendering them was most of a whole-plan digest's time.
+DIGEST_LIST_LIMIT = 50
+MAX_ADDITIONS_LISTED = 3  # more items added at once (an import) are listed by code only
+
+S = TypeVar("S")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    code: str
+    title: str
+    url: str
+    status: str
+    due: str  # the due date as the reader's language writes it, or ""
+    due_in: str  # "3 days overdue", "today", "in 9 days", or "no due date"
+    owners: str
+    is_own: bool
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    when: datetime.datetime
+    code: str
+    title: str
+    url: str
+    what: str
+    author: str
+    note: str  # on one line
+
+
+@dataclass(frozen=True)
+class ShortList(Generic[T]):
+    """The first ``DIGEST_LIST_LIMIT`` rows of a list, how many it has in all, and the page
+    of the site that shows all of them (``url``, absolute)."""
+
+    rows: list[T] = field(default_factory=list)
+    total: int = 0
+    url: str = ""
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def _short(items: Sequence[S], url: str, row: Callable[[S], T]) -> ShortList[T]:
+    # Rows are built for the items shown only: a row (owners, link, translated status)
+    # is what costs, and a whole-plan list has thousands of items.
+    return ShortList([row(item) for item in items[:DIGEST_LIST_LIMIT]], len(items), url)
+
+
+@dataclass
+class PlanSection:
+    title: str
+    url: str
+    changes: ShortList[ChangeRow] = field(default_factory=ShortList)
+    added: ShortList[str] = field(default_factory=ShortList)  # codes, when many were added
+    overdue: ShortList[ItemRow] = field(default_factory=ShortList)
+    due_soon: ShortList[ItemRow] = field(default_factory=ShortList)
+    other_open: ShortList[ItemRow] = field(default_factory=ShortList)  # partner digests
+    areas: dict[int, AreaProgress] = field(default_factory=dict)  # every item counted
+
+    @property
+    def progress(self) -> list[AreaProgress]:
+        return list(self.areas.values())
+
+    @property
+    def open_count(self) -> int:
+        return self.overdue.total + self.due_soon.total + self.other_open.total
+
+    @property
+    def item_lists(self) -> list[tuple[str, ShortList[ItemRow]]]:
+        """The lists of items in the order the e-mail shows them, each with its key, so
+        that the templates write a row once for all three lists."""
+        lists = [("overdue", self.overdue), ("due_soon", self.due_soon)]
+        if self.other_open.total:
+            lists.append(("other_open", self.other_open))
+        return lists
+
+
+@dataclass
+class Digest:
+    person: Person
+    kind: str
+    period: datetime.date
+    since: datetime.datetime
+    today: datetime.date
+    plans: list[PlanSection]
+
+    @property
+    def has_news(self) -> bool:
+        """Something open or something changed: a partner digest without either is not sent."""
+        return any(s.open_count or s.changes.total or s.added.total for s in self.plans)
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _list_url(**params: object) -> str:
+    """The action point list with these filters (``actions.filters``), as an absolute URL."""
+    return _absolute(f"{reverse('action_list')}?{urlencode(params, doseq=True)}")
+
+
+@dataclass(frozen=True)
+class _Links:
+    """Where each of a section's lists is shown whole on the site."""
+
+    overdue: str
+    due_soon: str
+    other_open: str
+    moved: str
+
+
+def _plan_links(plan: ActionPlan, today: datetime.date) -> _Links:
+    """The core group's: the list filtered to the plan, in the digest's order."""
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    return _Links(
+        overdue=_list_url(plan=plan.pk, overdue=1, sort="due_date"),
+        due_soon=_list_url(
+            plan=plan.pk,
+            status=[status.value for status in OPEN_STATUSES],
+            due_after=today.isoformat(),
+            due_before=soon.isoformat(),
+            sort="due_date",
+        ),
+        other_open="",  # not listed in a whole-plan digest
+        moved=_list_url(plan=plan.pk, sort="-updated_at"),
+    )
+
+
+def _own_links() -> _Links:
+    """A partner's: "My items", which has the same groups in the same order. The list page
+    cannot filter on "led by my organisation or mine as focal point"."""
+    mine = _absolute(reverse("my_items"))
+    return _Links(
+        overdue=f"{mine}#overdue",
+        due_soon=f"{mine}#due-soon",
+        other_open=f"{mine}#open",
+        moved=mine,
+    )
+
+
+def _owners(item: ActionPoint) -> str:
+    leads = ", ".join(o.acronym for o in item.lead_organizations.all())
+    focal = ", ".join(
+        p.full_name
+        if p.is_active and p.left_on is None
+        else _("%(name)s (left)") % {"name": p.full_name}
+        for p in item.focal_points.all()
+    )
+    parts = []
+    if leads:
+        parts.append(_("lead: %(organisations)s") % {"organisations": leads})
+    if focal:
+        parts.append(_("focal points: %(people)s") % {"people": focal})
+    return "; ".join(parts) or _("no owner yet")
+
+
+def _due(due_date: datetime.date | None, today: datetime.date) -> tuple[str, str]:
+    """An item's due date and how far it is, in the active language. Worked out here rather
+    than in the templates: both parts say it, and a template tag per row costs more."""
+    if due_date is None:
+        return "", _("no due date")
+    days = (due_date - today).days
+    if days < 0:
+        when = ngettext("%(days)d day overdue", "%(days)d days overdue", -days) % {"days": -days}
+    elif days == 0:
+        when = _("today")
+    else:
+        when = ngettext("in %(days)d day", "in %(days)d days", days) % {"days": days}
+    return formats.date_format(due_date, "j M Y"), when
+
+
+def _author(entry: ActionUpdate) -> str:
+    if entry.author is None:
+        return _("PIM Tracker")
+    person = getattr(entry.author, "person", None)
+    return person.full_name if person else entry.author.get_username()
+
+
+def _what_changed(entry: ActionUpdate) -> str:
+    if entry.kind == ActionUpdate.Kind.CREATED:
+        return _("added to the plan")
+    parts = []
+    if entry.status_before and entry.status_before != entry.status_after:
+        parts.append(
+            _("status %(before)s → %(after)s")
+            % {
+                "before": Status(entry.status_before).label,
+                "after": Status(entry.status_after).label,
+            }
+        )
+    if entry.changes:
+        names = ", ".join(str(ActionPoint._meta.get_field(f).verbose_name) for f in entry.changes)
+        label = (
+            _("reassigned: %(fields)s")
+            if entry.kind == ActionUpdate.Kind.REASSIGNMENT
+            else _("changed: %(fields)s")
+        )
+        parts.append(label % {"fields": names})
+    return "; ".join(parts) or _("progress note")
+
+
+def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: Snapshot) -> Digest:
+    """The content of one person's digest: the whole plan for the core group, the person's
+    own items for a partner. Each list is cut at ``DIGEST_LIST_LIMIT`` rows with its total
+    and a link to the site; the progress per area counts every item. Call inside
+    ``translation.override(person.language)``."""
+    today = timezone.localdate(snapshot.now)
+    since = snapshot.since_for(person.pk)
+    own = snapshot.own_items(person)
+    core = kind == DigestKind.CORE_GROUP
+    if core:
+        groups = snapshot.whole_plan(today)
+        entries: Iterable[ActionUpdate] = snapshot.entries
+    else:
+        groups = group_items(
+            (snapshot.items[pk] for pk in sorted(own, key=snapshot.order.__getitem__)), today
+        )
+        entries = sorted(
+            (entry for pk in own for entry in snapshot.by_item.get(pk, ())),
+            key=lambda entry: (entry.created_at, entry.pk),
+            reverse=True,
+        )
+    moved: dict[int, list[ActionUpdate]] = {}
+    for entry in entries:
+        if entry.created_at <= since:
+            break
+        item = snapshot.items.get(entry.action_point_id)
+        if item is not None:  # None: created after the items were read
+            moved.setdefault(item.plan_id, []).append(entry)
+
+    def item_row(item: ActionPoint) -> ItemRow:
+        due, due_in = _due(item.due_date, today)
+        return ItemRow(
+            code=item.code,
+            title=item.title,
+            url=_absolute(item.get_absolute_url()),
+            status=item.get_status_display(),
+            due=due,
+            due_in=due_in,
+            owners=_owners(item),
+            is_own=core and item.pk in own,
+        )
+
+    def change_row(entry: ActionUpdate) -> ChangeRow:
+        item = snapshot.items[entry.action_point_id]
+        return ChangeRow(
+            when=entry.created_at,
+            code=item.code,
+            title=item.title,
+            url=_absolute(item.get_absolute_url()),
+            what=_what_changed(entry),
+            author=_author(entry),
+            note=" ".join(entry.note.split()),
+        )
+
+    sections = []
+    for plan_id, group in groups.items():
+        links = _plan_links(group.plan, today) if core else _own_links()
+        section = PlanSection(
+            title=group.plan.title,
+            url=_absolute(group.plan.get_absolute_url()),
+            overdue=_short(group.overdue, links.overdue, item_row),
+            due_soon=_short(group.due_soon, links.due_soon, item_row),
+            areas=group.areas,
+        )
+        if not core:
+            section.other_open = _short(group.other_open, links.other_open, item_row)
+        changes = moved.get(plan_id, [])
+        additions = [e for e in changes if e.kind == ActionUpdate.Kind.CREATED]
+        if len(additions) > MAX_ADDITIONS_LISTED:  # an import: codes on one line
+            added = sorted({e.action_point_id for e in additions}, key=snapshot.order.__getitem__)
+            codes = [snapshot.items[pk].code for pk in added]
+            section.added = _short(codes, links.moved, str)
+            changes = [e for e in changes if e.kind != ActionUpdate.Kind.CREATED]
+        section.changes = _short(changes, links.moved, change_row)
+        sections.append(section)
+    return Digest(person, kind, period, since, today, sections)

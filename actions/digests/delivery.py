@@ -1,0 +1,366 @@
+"""Weekly digests: who gets one, and sending each exactly once.
+
+The ledger is ``DigestDelivery``, one row per person per week (a unique constraint), not
+the broker. A sender first *claims* the row with a conditional UPDATE (pending, or sending
+with an expired lease) that also counts the attempt; only the process whose UPDATE matched
+sends, then marks the row sent. So a second run, a second beat, a retried or re-delivered
+task finds nothing to claim. What cannot be closed: the SMTP server accepted the message
+and the process died before marking it sent; the lease then expires and the message goes
+out again, with the same Message-ID (README, "Weekly digests").
+
+What a digest says is in ``actions.digest_content``.
+"""
+
+import contextlib
+import datetime
+import logging
+import smtplib
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.db.models import Case, F, Q, QuerySet, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actions.models import DigestDelivery, DigestKind
+from participants.models import Person
+
+from .content import build_digest
+from .email import Composed, compose, message_id
+from .recipients import recipient_kind, recipients, skip_reason
+from .snapshot import Snapshot
+from .weeks import current_period
+
+logger = logging.getLogger(__name__)
+
+State = DigestDelivery.State
+
+# Bounded retries: the fifth failed attempt is the last; back-off after attempt 1, 2, 3, 4.
+MAX_ATTEMPTS = 5
+RETRY_BACKOFF = (60, 5 * 60, 15 * 60, 30 * 60)  # seconds
+# A claim holds the row this long: more than a send can take (the task's hard time limit).
+LEASE = datetime.timedelta(minutes=10)
+# A pending row handed to the broker is left alone by the sweeper this long.
+QUEUED_GRACE = datetime.timedelta(minutes=30)
+
+
+class Outcome(StrEnum):
+    SENT = "sent"
+    SKIPPED = "skipped"
+    RETRY = "retry"  # a temporary failure: pending again, after a back-off
+    FAILED = "failed"  # a permanent failure, or the last attempt
+    NOT_CLAIMED = "not claimed"  # sent, being sent elsewhere, or given up: nothing to do
+
+
+class Failure(StrEnum):
+    PERMANENT = "permanent"  # the server refused this message or recipient (5xx)
+    TEMPORARY = "temporary"  # 4xx for this message: try it again later
+    SERVER = "server"  # unreachable, refused us, bad login: later, and not the next one now
+    UNEXPECTED = "unexpected"  # not an e-mail error (a bug): recorded, retried, and raised
+
+
+@dataclass(frozen=True)
+class Result:
+    delivery_id: int
+    outcome: Outcome
+    detail: str = ""
+    retry_in: int | None = None
+    stop_batch: bool = False
+
+
+def _claimable(now: datetime.datetime) -> Q:
+    return Q(attempts__lt=MAX_ATTEMPTS) & (
+        Q(status=State.PENDING) | Q(status=State.SENDING, lease_until__lt=now)
+    )
+
+
+def _is_claimable(row: DigestDelivery, now: datetime.datetime) -> bool:
+    """``_claimable`` for a loaded row."""
+    expired = row.lease_until is not None and row.lease_until < now
+    return row.attempts < MAX_ATTEMPTS and (
+        row.status == State.PENDING or (row.status == State.SENDING and expired)
+    )
+
+
+def claim(
+    delivery_id: int, now: datetime.datetime | None = None, *, attempts: int | None = None
+) -> bool:
+    """Take the row for sending, atomically: pending, or sending with an expired lease (its
+    sender died). One conditional UPDATE, so of two concurrent callers only one matches, on
+    SQLite as on PostgreSQL. Counts the attempt. With ``attempts``, only a row that has had
+    exactly that many: nobody touched it since the caller read it."""
+    now = now or timezone.now()
+    rows = DigestDelivery.objects.filter(_claimable(now), pk=delivery_id)
+    if attempts is not None:
+        rows = rows.filter(attempts=attempts)
+    return bool(
+        rows.update(status=State.SENDING, lease_until=now + LEASE, attempts=F("attempts") + 1)
+    )
+
+
+def _hand_out(rows: QuerySet[DigestDelivery], now: datetime.datetime) -> list[int]:
+    """Ids to queue; the sweeper leaves their pending rows to those tasks for a while."""
+    # Core group first, then partners by organisation: a batch of partners then shares
+    # organisations, and so reads fewer items (``Snapshot.load(whole_plan=False)``).
+    core_first = Case(When(kind=DigestKind.CORE_GROUP, then=0), default=1)
+    ids = list(
+        rows.order_by(core_first, "person__organization_id", "pk").values_list("pk", flat=True)
+    )
+    DigestDelivery.objects.filter(pk__in=ids, status=State.PENDING).update(
+        lease_until=now + QUEUED_GRACE
+    )
+    return ids
+
+
+def prepare_week(period: datetime.date, now: datetime.datetime | None = None) -> list[int]:
+    """Create the week's rows, one per recipient, and return the ids still to be sent.
+
+    Existing rows keep their kind and state: running it again adds only people who became
+    recipients meanwhile, and returns nothing that was sent or is being sent.
+    """
+    now = now or timezone.now()
+    rows = [
+        DigestDelivery(
+            person=r.person,
+            kind=r.kind,
+            period=period,
+            created_at=now,
+            message_id=message_id(r.person.pk, period),
+        )
+        for r in recipients(timezone.localdate(now))
+    ]
+    # ON CONFLICT DO NOTHING: a concurrent run creating the same rows is harmless.
+    DigestDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+    return _hand_out(DigestDelivery.objects.filter(_claimable(now), period=period), now)
+
+
+def _weekly_run_due(period: datetime.date, now: datetime.datetime) -> bool:
+    """Whether this week's beat (``weekly-digests`` in settings) should have run by now."""
+    entry = settings.CELERY_BEAT_SCHEDULE.get("weekly-digests")
+    if entry is None or not hasattr(entry["schedule"], "remaining_delta"):
+        return False
+    monday = datetime.datetime.combine(period, datetime.time(), timezone.get_default_timezone())
+    last_run_at, delta, _now = entry["schedule"].remaining_delta(
+        monday - datetime.timedelta(minutes=1)
+    )
+    return last_run_at + delta <= now
+
+
+def sweep(now: datetime.datetime | None = None) -> list[int]:
+    """This week's deliveries the broker may have lost, to queue again.
+
+    The broker is not the ledger: a Redis restart loses queued tasks. Returns pending rows
+    whose tasks should have run by now (or whose back-off is over) and rows whose sender
+    died (lease expired). If the weekly fan-out itself was lost, runs it. A row whose last
+    attempt was interrupted is given up: it may or may not have gone out.
+    """
+    now = now or timezone.now()
+    period = current_period(now)
+    week = DigestDelivery.objects.filter(period=period)
+    if not week.exists() and _weekly_run_due(period, now):
+        return prepare_week(period, now)
+    week.filter(status=State.SENDING, lease_until__lt=now, attempts__gte=MAX_ATTEMPTS).update(
+        status=State.FAILED,
+        lease_until=None,
+        error=_("The last attempt was interrupted; the message may or may not have gone out."),
+    )
+    due = week.filter(_claimable(now)).filter(
+        Q(status=State.SENDING) | Q(lease_until__isnull=True) | Q(lease_until__lte=now)
+    )
+    return _hand_out(due, now)
+
+
+def classify(exc: Exception) -> Failure:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return Failure.PERMANENT if codes and min(codes) >= 500 else Failure.TEMPORARY
+    if isinstance(exc, smtplib.SMTPAuthenticationError | smtplib.SMTPSenderRefused):
+        # Our configuration, not this message: fixed, the next run delivers.
+        return Failure.SERVER
+    if isinstance(exc, smtplib.SMTPConnectError):
+        return Failure.SERVER
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return Failure.PERMANENT if exc.smtp_code >= 500 else Failure.TEMPORARY
+    if isinstance(exc, OSError):  # refused, reset, timed out, disconnected, TLS
+        return Failure.SERVER
+    return Failure.UNEXPECTED
+
+
+def _record_failure(delivery: DigestDelivery, exc: Exception) -> Result:
+    failure = classify(exc)
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if failure != Failure.PERMANENT and delivery.attempts < MAX_ATTEMPTS:
+        retry_in = RETRY_BACKOFF[min(delivery.attempts, len(RETRY_BACKOFF)) - 1]
+        DigestDelivery.objects.filter(pk=delivery.pk).update(
+            status=State.PENDING,
+            lease_until=timezone.now() + datetime.timedelta(seconds=retry_in),
+            error=error,
+        )
+        result = Result(delivery.pk, Outcome.RETRY, error, retry_in, failure == Failure.SERVER)
+    else:
+        DigestDelivery.objects.filter(pk=delivery.pk).update(
+            status=State.FAILED, lease_until=None, error=error
+        )
+        result = Result(delivery.pk, Outcome.FAILED, error, None, failure == Failure.SERVER)
+    logger.warning(
+        "Digest delivery %s (attempt %s) %s: %s", delivery.pk, delivery.attempts, failure, error
+    )
+    return result
+
+
+def deliver(
+    delivery_id: int,
+    *,
+    connection: BaseEmailBackend | None = None,
+    snapshot: Snapshot | None = None,
+    loaded: DigestDelivery | None = None,
+) -> Result:
+    """Send one delivery if this process can claim it, and record what happened.
+
+    ``NOT_CLAIMED``: already sent, being sent by a live process, or given up. ``SKIPPED``
+    (nothing sent): the person left, has no address, turned the digest off, or (partner)
+    has nothing open and nothing changed. ``RETRY``: a temporary error; the row is pending
+    again with the error and a back-off. ``FAILED``: a permanent error or the last attempt.
+    An error that is not about e-mail is recorded like a temporary one, then raised.
+
+    ``loaded``: the row with its person, read by the caller (a batch reads them all at
+    once); it is claimed only if nobody touched it since, so it need not be read again.
+    """
+    if loaded is not None:
+        if not claim(delivery_id, attempts=loaded.attempts):
+            return Result(delivery_id, Outcome.NOT_CLAIMED)
+        delivery = loaded
+        delivery.attempts += 1
+    elif claim(delivery_id):
+        delivery = DigestDelivery.objects.select_related("person__organization").get(pk=delivery_id)
+    else:
+        return Result(delivery_id, Outcome.NOT_CLAIMED)
+    person = delivery.person
+    reason = skip_reason(person)
+    if not reason:
+        try:
+            snapshot = snapshot or Snapshot.load(
+                period=delivery.period,
+                people=[person.pk],
+                whole_plan=delivery.kind == DigestKind.CORE_GROUP,
+            )
+            composed = compose(
+                person=person, kind=delivery.kind, period=delivery.period, snapshot=snapshot
+            )
+            if delivery.kind == DigestKind.PARTNER and not composed.digest.has_news:
+                reason = _("nothing open and nothing changed")
+            else:
+                if isinstance(connection, SMTPBackend):
+                    connection.open()  # kept open for the batch: send_messages won't close it
+                message = composed.message()
+                if delivery.message_id:  # the row's, even if the recipe changed meanwhile
+                    message.extra_headers["Message-ID"] = delivery.message_id
+                (connection or get_connection()).send_messages([message])
+        except Exception as exc:
+            if isinstance(connection, SMTPBackend):
+                with contextlib.suppress(smtplib.SMTPException, OSError):
+                    connection.close()  # the next message starts on a fresh connection
+            result = _record_failure(delivery, exc)
+            if classify(exc) == Failure.UNEXPECTED:
+                raise
+            return result
+    if reason:
+        DigestDelivery.objects.filter(pk=delivery.pk).update(
+            status=State.SKIPPED, lease_until=None, error=reason
+        )
+        return Result(delivery.pk, Outcome.SKIPPED, reason)
+    DigestDelivery.objects.filter(pk=delivery.pk).update(
+        status=State.SENT, sent_at=timezone.now(), lease_until=None
+    )
+    return Result(delivery.pk, Outcome.SENT)
+
+
+def deliver_batch(ids: list[int], *, period: datetime.date) -> list[Result]:
+    """``deliver`` each, reading the data once and reusing one SMTP connection. Stops at the
+    first error that is the server's (unreachable, login refused): the rest stay pending."""
+    connection = get_connection()
+    # Other backends (files, console) get a connection of their own per message.
+    shared = connection if isinstance(connection, SMTPBackend) else None
+    rows = DigestDelivery.objects.select_related("person__organization").in_bulk(ids)
+    snapshot = Snapshot.load(
+        period=period,
+        people=[row.person_id for row in rows.values()],
+        whole_plan=any(row.kind == DigestKind.CORE_GROUP for row in rows.values()),
+    )
+    results = []
+    try:
+        for pk in ids:
+            results.append(deliver(pk, connection=shared, snapshot=snapshot, loaded=rows.get(pk)))
+            if results[-1].stop_batch:
+                break
+    finally:
+        if shared is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                shared.close()
+    return results
+
+
+@dataclass(frozen=True)
+class Planned:
+    person: Person
+    kind: str
+    action: str
+
+
+def dry_run(period: datetime.date) -> list[Planned]:
+    """What ``prepare_week`` and ``deliver_batch`` would do for the week, writing nothing."""
+    rows = {
+        d.person_id: d
+        for d in DigestDelivery.objects.filter(period=period).select_related("person__organization")
+    }
+    people = {r.person.pk: (r.person, r.kind) for r in recipients()}
+    people.update({pk: (d.person, d.kind) for pk, d in rows.items()})
+    snapshot = Snapshot.load(period=period, people=people)
+    now = timezone.now()
+    planned = []
+    for pk, (person, kind) in sorted(people.items(), key=lambda p: p[1][0].full_name):
+        row = rows.get(pk)
+        if row is not None and not _is_claimable(row, now):
+            action = _("nothing to do: %(status)s") % {"status": row.get_status_display()}
+        elif reason := skip_reason(person):
+            action = _("skip: %(reason)s") % {"reason": reason}
+        elif (
+            kind == DigestKind.PARTNER
+            and not build_digest(
+                person=person, kind=kind, period=period, snapshot=snapshot
+            ).has_news
+        ):
+            action = _("skip: nothing open and nothing changed")
+        else:
+            action = _("send")
+        planned.append(Planned(person, kind, action))
+    return planned
+
+
+@dataclass(frozen=True)
+class Preview:
+    kind: str | None
+    composed: Composed | None
+    not_sent_because: str  # "" when it would go out
+    delivery: DigestDelivery | None
+
+
+def preview(person: Person, period: datetime.date) -> Preview:
+    """The digest this person would get for the week if it were sent now, and whether."""
+    delivery = DigestDelivery.objects.filter(person=person, period=period).first()
+    kind = delivery.kind if delivery else recipient_kind(person)
+    if kind is None:
+        reason = _("not in the core group, and focal point of no open item")
+        return Preview(None, None, reason, None)
+    snapshot = Snapshot.load(
+        period=period, people=[person.pk], whole_plan=kind == DigestKind.CORE_GROUP
+    )
+    composed = compose(person=person, kind=kind, period=period, snapshot=snapshot)
+    reason = skip_reason(person)
+    if not reason and kind == DigestKind.PARTNER and not composed.digest.has_news:
+        reason = _("nothing open and nothing changed")
+    return Preview(kind, composed, reason, delivery)

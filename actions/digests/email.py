@@ -1,0 +1,118 @@
+"""The digest as an e-mail: templates, Message-ID, the one-click unsubscribe link."""
+
+import datetime
+import functools
+import re
+from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.translation import ngettext
+
+from actions.models import (
+    DigestKind,
+)
+from participants.models import Person
+
+from .content import Digest, _absolute, build_digest
+from .snapshot import DUE_SOON_DAYS, Snapshot
+from .weeks import week_label
+
+UNSUBSCRIBE_SALT = "actions.digests.unsubscribe"
+UNSUBSCRIBE_MAX_AGE = datetime.timedelta(days=60)
+
+
+def render_email(name: str, context: dict) -> tuple[str, str, str]:
+    """Subject, text and HTML of ``templates/emails/<name>-subject.txt``, ``-body.txt`` and
+    ``-body.html``. The text templates switch autoescaping off; HTML keeps it on."""
+    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
+    text = render_to_string(f"emails/{name}-body.txt", context)
+    text = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text)).strip() + "\n"
+    html = render_to_string(f"emails/{name}-body.html", context)
+    return subject, text, html
+
+
+def unsubscribe_token(person: Person) -> str:
+    return signing.TimestampSigner(salt=UNSUBSCRIBE_SALT).sign(str(person.pk))
+
+
+def person_for_unsubscribe(token: str) -> Person:
+    """The person a one-click link was made for. Raises ``signing.SignatureExpired`` or
+    ``signing.BadSignature`` for an old or tampered link, ``Person.DoesNotExist``."""
+    signer = signing.TimestampSigner(salt=UNSUBSCRIBE_SALT)
+    pk = signer.unsign(token, max_age=UNSUBSCRIBE_MAX_AGE)
+    return Person.objects.get(pk=int(pk))
+
+
+def _mail_domain() -> str:
+    return _domain_of(settings.DEFAULT_FROM_EMAIL)
+
+
+@functools.lru_cache(maxsize=8)
+def _domain_of(address: str) -> str:
+    # Twice per message, and parsing an address costs more than the rest of the headers.
+    return parseaddr(address)[1].rpartition("@")[2] or "localhost"
+
+
+def message_id(person_id: int, period: datetime.date) -> str:
+    """Stable for a delivery, so a message sent twice (the one window) is one to mail clients."""
+    tag = salted_hmac("actions.digests.message-id", f"{person_id}:{period}").hexdigest()[:12]
+    return f"<digest.{week_label(period)}.{person_id}.{tag}@{_mail_domain()}>"
+
+
+@dataclass
+class Composed:
+    digest: Digest
+    subject: str
+    text: str
+    html: str
+    headers: dict[str, str]
+
+    def message(self) -> EmailMultiAlternatives:
+        person = self.digest.person
+        message = EmailMultiAlternatives(
+            self.subject,
+            self.text,
+            to=[formataddr((person.full_name, person.email))],
+            headers=self.headers,
+        )
+        message.attach_alternative(self.html, "text/html")
+        return message
+
+
+def compose(*, person: Person, kind: str, period: datetime.date, snapshot: Snapshot) -> Composed:
+    """The e-mail for one person and week, in their language and in site time."""
+    with translation.override(person.language), timezone.override(settings.TIME_ZONE):
+        digest = build_digest(person=person, kind=kind, period=period, snapshot=snapshot)
+        unsubscribe_url = _absolute(reverse("digest_unsubscribe", args=[unsubscribe_token(person)]))
+        titles = [s.title for s in digest.plans]
+        context = {
+            "digest": digest,
+            "core_group": kind == DigestKind.CORE_GROUP,  # else a partner's own items
+            "person": person,
+            "week": week_label(period),
+            "week_end": period + datetime.timedelta(days=6),
+            "plan_title": titles[0]
+            if len(titles) == 1
+            else ngettext("%(count)d action plan", "%(count)d action plans", len(titles))
+            % {"count": len(titles)},
+            "due_soon_days": DUE_SOON_DAYS,
+            "site_url": _absolute(reverse("home")),
+            "settings_url": _absolute(reverse("notification_settings")),
+            "unsubscribe_url": unsubscribe_url,
+        }
+        subject, text, html = render_email("digest", context)
+    headers = {
+        "Message-ID": message_id(person.pk, period),
+        "List-Id": f"PIM Tracker weekly digest <digest.{_mail_domain()}>",
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
+    return Composed(digest, subject, text, html, headers)

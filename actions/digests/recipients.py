@@ -1,0 +1,55 @@
+"""Who gets a weekly digest, and of which kind."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actions.models import ActionPoint, DigestKind
+from participants.models import Membership, Person
+
+
+@dataclass(frozen=True)
+class Recipient:
+    person: Person
+    kind: str
+
+
+def _recipient_people(today: datetime.date) -> QuerySet[Person]:
+    """Active people in the PWG core group or focal point of an open item, with ``in_core``."""
+    core = Membership.objects.core_group(today=today).filter(person=OuterRef("pk"))
+    focal = ActionPoint.objects.open().filter(focal_points=OuterRef("pk"))
+    return (
+        Person.objects.active()
+        .annotate(in_core=Exists(core), is_focal=Exists(focal))
+        .filter(Q(in_core=True) | Q(is_focal=True))
+        .select_related("organization")
+    )
+
+
+def recipients(today: datetime.date | None = None) -> list[Recipient]:
+    """Who gets a digest this week, each once: the core group's kind wins over partner's."""
+    people = _recipient_people(today or timezone.localdate())
+    return [
+        Recipient(p, DigestKind.CORE_GROUP if p.in_core else DigestKind.PARTNER) for p in people
+    ]
+
+
+def recipient_kind(person: Person, today: datetime.date | None = None) -> str | None:
+    found = _recipient_people(today or timezone.localdate()).filter(pk=person.pk).first()
+    if found is None:
+        return None
+    return DigestKind.CORE_GROUP if found.in_core else DigestKind.PARTNER
+
+
+def skip_reason(person: Person) -> str:
+    """Why this person gets nothing even though a row was made for them, or ``""``."""
+    if not person.is_active or person.left_on is not None:
+        return _("left their post")
+    if not person.email:
+        return _("no e-mail address")
+    if not person.digest_enabled:
+        return _("digest turned off by the person")
+    return ""

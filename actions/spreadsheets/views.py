@@ -1,0 +1,330 @@
+"""Spreadsheets in and out: exports of the filtered list, and the coordinators' import.
+
+Exports take the list page's GET parameters and permissions (``export.list_filterset``)
+and every page of the result. The import is three steps, each a coordinator's request:
+upload (the file is read and checked, its rows kept for an hour as
+``pending_imports``), preview (what would change, computed afresh from the site each
+time; unknown organisations can be created or matched here), confirm (computed again,
+refused if it is no longer what the coordinator saw, then applied atomically).
+"""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from actions import permissions, selectors
+
+from . import export, template
+from . import pending as pending_imports
+from .apply import ImportConflict, ImportRefused, apply_preview
+from .columns import IMPORTED_COLUMNS, Column, columns_for
+from .forms import OrganizationMappingForm, UploadForm
+from .preview import Preview, build_preview
+from .reading import MAX_UPLOAD_BYTES, SpreadsheetError, check_size, read_spreadsheet
+from .rows import parse_sheet
+
+SESSION_KEY = "pending_import"
+# The preview lists at most this many rows per section; counts are always whole.
+PREVIEW_ROWS = 1000
+
+# --- Exports -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Export:
+    rows: Iterator[list[Any]]  # the values of ``columns``, read as they are written
+    columns: list[Column]
+    filters: list[tuple[str, str]]  # the filters in words
+
+
+def _export(request: HttpRequest) -> _Export | HttpResponse:
+    """The list's filtered rows for this request (every page), the columns this user may
+    see and the filters in words; or the page that says which filters are not valid."""
+    permissions.require_reader(request.user)
+    data = request.GET.copy()
+    data.pop("page", None)  # an export is the whole list, not the page on screen
+    filterset = export.list_filterset(data)
+    if filterset.is_bound and not filterset.is_valid():
+        return render(
+            request, "spreadsheets/export_invalid.html", {"form": filterset.form}, status=400
+        )
+    columns = columns_for(with_contacts=permissions.can_see_contact_details(request.user))
+    return _Export(
+        rows=export.export_rows(filterset.qs, columns),
+        columns=columns,
+        filters=export.filter_summary(filterset.form) if filterset.is_bound else [],
+    )
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _csv_export(request: HttpRequest, *, hxl: bool) -> HttpResponse:
+    listed = _export(request)
+    if isinstance(listed, HttpResponse):
+        return listed
+    lines = export.csv_lines(listed.rows, listed.columns, hxl=hxl)
+    response = StreamingHttpResponse(lines, content_type=export.CSV_CONTENT_TYPE)
+    return _attachment(response, export.export_filename("hxl.csv" if hxl else "csv"))
+
+
+@never_cache
+@require_safe
+def export_csv(request: HttpRequest) -> HttpResponse:
+    return _csv_export(request, hxl=False)
+
+
+@never_cache
+@require_safe
+def export_hxl(request: HttpRequest) -> HttpResponse:
+    return _csv_export(request, hxl=True)
+
+
+@never_cache
+@require_safe
+def export_xlsx(request: HttpRequest) -> HttpResponse:
+    listed = _export(request)
+    if isinstance(listed, HttpResponse):
+        return listed
+    now = timezone.localtime()
+    about = [
+        (_("Exported from"), "PIM Tracker"),
+        (_("Exported at"), f"{now:%Y-%m-%d %H:%M} ({timezone.get_current_timezone_name()})"),
+        (_("Exported by"), request.user.get_username()),
+        *(listed.filters or [(_("Filters"), _("none: every action point"))]),
+        (_("Link to this list"), settings.SITE_URL + _list_url(request)),
+    ]
+    workbook = export.write_xlsx(
+        listed.rows, listed.columns, about=about, sheet_title=_("Action points")
+    )
+    return FileResponse(
+        workbook,
+        as_attachment=True,
+        filename=export.export_filename("xlsx", now),
+        content_type=export.XLSX_CONTENT_TYPE,
+    )
+
+
+def _list_url(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return reverse("action_list") + (f"?{query.urlencode()}" if query else "")
+
+
+# --- The import ----------------------------------------------------------------------------
+
+
+@never_cache
+@require_safe
+def import_template(request: HttpRequest, extension: str) -> HttpResponse:
+    permissions.require_coordinator(request.user)
+    if extension == "csv":
+        response = HttpResponse(template.template_csv(), content_type=export.CSV_CONTENT_TYPE)
+        return _attachment(response, "action-points-template.csv")
+    return FileResponse(
+        template.template_xlsx(),
+        as_attachment=True,
+        filename="action-points-template.xlsx",
+        content_type=export.XLSX_CONTENT_TYPE,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    permissions.require_coordinator(request.user)
+    form = UploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if form.is_bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            check_size(upload.size, upload.name)  # before reading a byte of it
+            sheet = read_spreadsheet(upload.read(MAX_UPLOAD_BYTES + 1), upload.name)
+        except SpreadsheetError as exc:
+            for error in exc.errors:
+                form.add_error("file", error)
+        else:
+            pending_imports.sweep()
+            pending_imports.discard(request.session.get(SESSION_KEY, ""))
+            request.session[SESSION_KEY] = pending_imports.save(parse_sheet(sheet), request.user)
+            return redirect("import_preview")
+    return render(
+        request,
+        "spreadsheets/import_upload.html",
+        {"form": form, "columns": IMPORTED_COLUMNS, "waiting": _has_pending(request)},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _has_pending(request: HttpRequest) -> bool:
+    try:
+        pending_imports.load(request.session.get(SESSION_KEY, ""), request.user)
+    except pending_imports.PendingImportGone:
+        return False
+    return True
+
+
+def _pending(request: HttpRequest):
+    token = request.session.get(SESSION_KEY, "")
+    parsed, mapping = pending_imports.load(token, request.user)
+    return token, parsed, mapping
+
+
+def _gone(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SESSION_KEY, None)
+    messages.warning(
+        request,
+        _("No import is waiting: it was applied or cancelled, or more than an hour went by. "
+          "Upload the file again."),
+    )  # fmt: skip
+    return redirect("import_upload")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def import_preview(request: HttpRequest) -> HttpResponse:
+    """The preview; a POST here records choices for unknown organisations."""
+    permissions.require_coordinator(request.user)
+    try:
+        token, parsed, mapping = _pending(request)
+    except pending_imports.PendingImportGone:
+        return _gone(request)
+    preview = build_preview(parsed, mapping)
+    mapping_form = None
+    if preview.unknown_organizations:
+        mapping_form = OrganizationMappingForm(
+            request.POST if request.method == "POST" else None,
+            unknown=preview.unknown_organizations,
+        )
+    if request.method == "POST" and (mapping_form is None or mapping_form.is_valid()):
+        if mapping_form is not None:
+            choices = {**mapping, **_lowered(mapping_form.mapping)}
+            pending_imports.save(parsed, request.user, choices, token)
+        return redirect("import_preview")
+    status = 400 if request.method == "POST" else 200  # a POST here failed validation
+    return _render_preview(request, preview, mapping_form, status=status)
+
+
+def _lowered(mapping: dict[str, dict]) -> dict[str, dict]:
+    return {acronym.lower(): choice for acronym, choice in mapping.items()}
+
+
+def _render_preview(
+    request: HttpRequest, preview: Preview, mapping_form=None, status: int = 200
+) -> HttpResponse:
+    if mapping_form is None and preview.unknown_organizations:
+        mapping_form = OrganizationMappingForm(unknown=preview.unknown_organizations)
+    return render(
+        request,
+        "spreadsheets/import_preview.html",
+        {
+            "preview": preview,
+            "creates": preview.creates[:PREVIEW_ROWS],
+            "updates": preview.updates[:PREVIEW_ROWS],
+            "errors": preview.errors[:PREVIEW_ROWS],
+            "limit": PREVIEW_ROWS,
+            "mapping_form": mapping_form,
+            "versions": json.dumps(preview.versions),
+            "organization_acronyms": selectors.filter_choices().organization_acronyms,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    permissions.require_coordinator(request.user)
+    try:
+        token, parsed, mapping = _pending(request)
+    except pending_imports.PendingImportGone:
+        return _gone(request)
+    preview = build_preview(parsed, mapping)
+    seen = _seen_versions(request.POST.get("versions", ""))
+    if not preview.can_apply:
+        messages.error(request, _("This import cannot be applied as it is: see below."))
+        return _render_preview(request, preview, status=400)
+    if seen is None or request.POST.get("fingerprint") != preview.fingerprint:
+        changed = [
+            p.code for p in preview.updates if seen and seen.get(p.item.pk) != p.item.version
+        ]
+        return _conflict(request, preview, changed)
+    try:
+        result = apply_preview(preview, by=request.user, seen=seen)
+    except ImportConflict as exc:
+        return _conflict(request, build_preview(parsed, mapping), exc.codes)
+    except ImportRefused as exc:
+        messages.error(
+            request,
+            _("Row %(row)d was refused, so nothing was changed: %(reason)s")
+            % {"row": exc.row, "reason": " ".join(exc.messages)},
+        )
+        return _render_preview(request, preview, status=400)
+    pending_imports.discard(token)
+    request.session.pop(SESSION_KEY, None)
+    messages.success(request, _applied_message(result, preview.source))
+    return redirect("action_list")
+
+
+def _seen_versions(raw: str) -> dict[int, int] | None:
+    try:
+        data = json.loads(raw)
+        return {int(pk): int(version) for pk, version in data.items()}
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def _conflict(request: HttpRequest, preview: Preview, codes: list[str]) -> HttpResponse:
+    if codes:
+        text = _(
+            "Changed by someone else since your preview: %(codes)s. Nothing was applied. "
+            "Here is the preview again, as things are now: check it and confirm again."
+        ) % {"codes": ", ".join(codes)}
+    else:
+        text = _(
+            "The site changed since your preview, so nothing was applied. Here is the "
+            "preview again, as things are now: check it and confirm again."
+        )
+    messages.warning(request, text)
+    return _render_preview(request, preview, status=409)
+
+
+def _applied_message(result, source: str) -> str:
+    parts = [
+        ngettext("%(n)d action point created", "%(n)d action points created", len(result.created))
+        % {"n": len(result.created)},
+        ngettext("%(n)d updated", "%(n)d updated", len(result.updated))
+        % {"n": len(result.updated)},
+    ]
+    if result.organizations:
+        parts.append(
+            _("organisations added: %(acronyms)s") % {"acronyms": ", ".join(result.organizations)}
+        )
+    return _("%(file)s imported: %(parts)s. Each change is in the item's journal.") % {
+        "file": source,
+        "parts": "; ".join(parts),
+    }
+
+
+@require_POST
+def import_cancel(request: HttpRequest) -> HttpResponse:
+    permissions.require_coordinator(request.user)
+    pending_imports.discard(request.session.pop(SESSION_KEY, ""))
+    messages.info(request, _("Import cancelled; nothing was changed."))
+    return redirect("import_upload")

@@ -1,0 +1,211 @@
+"""Digest pages: preview and delivery log (coordinators), one-click unsubscribe, settings."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from actions.digests import delivery, email, snapshot
+from actions.digests.email import UNSUBSCRIBE_MAX_AGE, unsubscribe_token
+from actions.models import DigestDelivery
+from participants.models import Person
+from tests.actions.digests import scenario as s
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def scenario(plan, organizations, coordinator):
+    data = s.build(plan=plan, organizations=organizations, coordinator=coordinator)
+    with s.at(2024, 3, 11, 7, 0) as traveller:
+        data.traveller = traveller
+        yield data
+
+
+def preview_url(person, week=s.WEEK) -> str:
+    return f"{reverse('digest_preview')}?person={person.pk}&week={week}"
+
+
+def digest_enabled(person) -> bool:
+    return Person.objects.get(pk=person.pk).digest_enabled
+
+
+# --- Preview --------------------------------------------------------------------------------
+def test_coordinator_previews_exactly_the_email_a_person_would_get(scenario, coordinator):
+    response = coordinator.get(preview_url(scenario.ivo))
+    assert response.status_code == 200
+    loaded = snapshot.Snapshot.load(period=s.PERIOD, people=[scenario.ivo.pk])
+    expected = email.compose(person=scenario.ivo, kind="partner", period=s.PERIOD, snapshot=loaded)
+    page = response.content.decode()
+    assert "Your action points, 2024-W11: Test action plan" in page
+    assert response.context["preview"].composed.text == expected.text
+    assert "10 days overdue" in page
+    assert 'src="/digests/preview/email/?person=' in page
+
+
+def test_the_framed_html_is_the_emails_with_its_own_styles_allowed(scenario, coordinator):
+    response = coordinator.get(
+        reverse("digest_preview_html") + f"?person={scenario.dana.pk}&week={s.WEEK}"
+    )
+    assert response.status_code == 200
+    assert response.content.decode().startswith("<!doctype html>")
+    assert "Weekly digest" not in response.content.decode()[:20]
+    policy = response["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy and "default-src 'none'" in policy
+    assert "frame-ancestors 'self'" in policy
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_preview_says_why_someone_would_get_nothing(scenario, coordinator):
+    response = coordinator.get(preview_url(scenario.mo))
+    assert "This person would get nothing this week" in response.content.decode()
+    assert response.context["preview"].composed is None
+    response = coordinator.get(preview_url(scenario.nora))
+    assert "no e-mail address" in response.content.decode()
+
+
+def test_preview_with_a_bad_week_shows_the_forms_message(scenario, coordinator):
+    response = coordinator.get(preview_url(scenario.ivo, week="2024-99"))
+    assert response.status_code == 200
+    assert "Write the week as YYYY-Www" in response.content.decode()
+    assert response.context["preview"] is None
+
+
+def test_preview_without_parameters_offers_this_week(scenario, coordinator):
+    response = coordinator.get(reverse("digest_preview"))
+    assert response.status_code == 200
+    assert 'value="2024-W11"' in response.content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["digest_preview", "digest_preview_html", "digest_log"])
+def test_partners_and_viewers_cannot_see_digest_pages(scenario, partner_iom, viewer, url_name):
+    url = reverse(url_name) + f"?person={scenario.dana.pk}&week={s.WEEK}"
+    assert partner_iom.get(url).status_code == 403
+    assert viewer.get(url).status_code == 403
+
+
+def test_anonymous_is_sent_to_sign_in_for_the_preview(scenario, anonymous):
+    response = anonymous.get(preview_url(scenario.ivo))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+# --- Delivery log ----------------------------------------------------------------------------
+def test_coordinator_sees_who_got_what_and_what_failed(scenario, coordinator, settings):
+    delivery.prepare_week(s.PERIOD)
+    DigestDelivery.objects.filter(person=scenario.dana).update(
+        status=DigestDelivery.State.FAILED, attempts=5, error="SMTPDataError: (451, b'busy')"
+    )
+    delivery.deliver_batch(delivery.prepare_week(s.PERIOD), period=s.PERIOD)
+    response = coordinator.get(reverse("digest_log") + f"?week={s.WEEK}")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Digest deliveries, 2024-W11" in page
+    assert "SMTPDataError: (451, b&#x27;busy&#x27;)" in page
+    assert "no e-mail address" in page
+    assert "11 Mar 2024 07:00" in page  # sent, in site time
+    counts = dict(response.context["counts"])
+    assert (counts["Sent"], counts["Failed"], counts["Skipped"]) == (2, 1, 1)
+
+
+def test_delivery_log_runs_a_fixed_number_of_queries(
+    scenario, coordinator, django_assert_num_queries
+):
+    delivery.deliver_batch(delivery.prepare_week(s.PERIOD), period=s.PERIOD)
+    url = reverse("digest_log") + f"?week={s.WEEK}"
+    coordinator.get(url)  # warm the session and role caches
+    # session, user, role groups with the user's person (navigation), recent weeks, counts
+    # per status, deliveries with their people and organisations
+    with django_assert_num_queries(6):
+        coordinator.get(url)
+
+
+# --- Unsubscribe ----------------------------------------------------------------------------
+def unsubscribe_url(person) -> str:
+    return reverse("digest_unsubscribe", args=[unsubscribe_token(person)])
+
+
+def test_link_in_the_email_unsubscribes_in_one_click_without_signing_in(scenario, settings):
+    delivery.deliver_batch(delivery.prepare_week(s.PERIOD), period=s.PERIOD)
+    message = next(m for m in mail.outbox if "Ivo" in m.to[0])
+    link = re.fullmatch(r"<(.+)>", message.extra_headers["List-Unsubscribe"])[1]
+    assert link.startswith(settings.SITE_URL)
+    # RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click", with no cookie or token.
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        link.removeprefix(settings.SITE_URL),
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert not digest_enabled(scenario.ivo)
+
+
+def test_opening_the_link_only_asks_to_confirm(scenario, anonymous):
+    response = anonymous.get(unsubscribe_url(scenario.ivo))
+    assert response.status_code == 200
+    assert 'method="post"' in response.content.decode()
+    assert digest_enabled(scenario.ivo)  # a link scanner's GET changes nothing
+
+
+def test_a_tampered_link_changes_nothing(scenario, anonymous):
+    token = unsubscribe_token(scenario.ivo)
+    forged = f"{scenario.dana.pk}:{token.split(':', 1)[1]}"
+    for bad in (forged, token[:-2] + "xx", "nonsense"):
+        url = reverse("digest_unsubscribe", args=[bad])
+        assert anonymous.post(url).status_code == 400
+        assert "not valid" in anonymous.get(url).content.decode()
+    assert digest_enabled(scenario.ivo) and digest_enabled(scenario.dana)
+
+
+def test_an_expired_link_changes_nothing(scenario, anonymous):
+    url = unsubscribe_url(scenario.ivo)
+    scenario.traveller.shift(UNSUBSCRIBE_MAX_AGE + datetime.timedelta(minutes=1))
+    response = anonymous.post(url)
+    assert response.status_code == 400
+    assert "expired" in response.content.decode()
+    assert digest_enabled(scenario.ivo)
+
+
+def test_a_link_still_works_just_before_it_expires(scenario, anonymous):
+    url = unsubscribe_url(scenario.ivo)
+    scenario.traveller.shift(UNSUBSCRIBE_MAX_AGE - datetime.timedelta(minutes=1))
+    assert anonymous.post(url).status_code == 200
+    assert not digest_enabled(scenario.ivo)
+
+
+def test_unsubscribed_person_gets_no_digest_next_week(scenario, anonymous):
+    anonymous.post(unsubscribe_url(scenario.ivo))
+    with time_machine.travel(s.NOW + datetime.timedelta(days=7), tick=False):
+        period = s.PERIOD + datetime.timedelta(days=7)
+        delivery.deliver_batch(delivery.prepare_week(period), period=period)
+    assert not [m for m in mail.outbox if "Ivo" in m.to[0]]
+
+
+# --- Notification settings -------------------------------------------------------------------
+def test_signed_in_person_turns_the_digest_back_on(scenario, partner_iom):
+    person = partner_iom.person
+    Person.objects.filter(pk=person.pk).update(digest_enabled=False)
+    url = reverse("notification_settings")
+    assert not partner_iom.get(url).context["form"]["digest_enabled"].value()
+    response = partner_iom.post(url, {"digest_enabled": "on"}, follow=True)
+    assert "You will receive the weekly digest." in response.content.decode()
+    assert digest_enabled(person)
+    partner_iom.post(url, {})
+    assert not digest_enabled(person)
+
+
+def test_settings_need_signing_in(anonymous, db):
+    response = anonymous.post(reverse("notification_settings"), {"digest_enabled": "on"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_account_without_a_person_is_told_so(db):
+    client = Client()
+    client.force_login(UserFactory(username="lonely"))
+    response = client.get(reverse("notification_settings"))
+    assert "not linked to a person" in response.content.decode()
