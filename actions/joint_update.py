@@ -54,7 +54,7 @@ class JointUpdate:
     completed: list[ActionPoint]
     created: list[ActionPoint]
     overdue: list[ActionPoint]
-    due_soon: list[ActionPoint]
+    coming_due: list[ActionPoint]  # open and due by ``next_steps_until``, overdue apart
     blocked: list[ActionPoint]
     entry_count: int
 
@@ -125,7 +125,7 @@ def joint_update(
             by_pk[e.action_point_id] for e in entries if e.kind == ActionUpdate.Kind.CREATED
         ),
         overdue=sorted((i for i in items if i.is_overdue), key=lambda i: (i.due_date, i.code)),
-        due_soon=sorted(
+        coming_due=sorted(
             (i for i in items if i.is_open and i.due_date and today <= i.due_date <= soon),
             key=lambda i: (i.due_date, i.code),
         ),

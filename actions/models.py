@@ -17,19 +17,15 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Event, Forum, Organization, Person
 
-
-class Status(models.TextChoices):
-    """The life of an action point, in the order the pages list them."""
-
-    NOT_STARTED = "not_started", _("Not started")
-    IN_PROGRESS = "in_progress", _("In progress")
-    BLOCKED = "blocked", _("Blocked")
-    DONE = "done", _("Done")
-    DROPPED = "dropped", _("Dropped")
-
-
-CLOSED_STATUSES = (Status.DONE, Status.DROPPED)
-OPEN_STATUSES = tuple(s for s in Status if s not in CLOSED_STATUSES)
+from .progress import (
+    CLOSED_STATUSES,
+    Status,
+    due_soon_q,
+    is_open,
+    is_overdue,
+    open_q,
+    overdue_q,
+)
 
 
 class ActionPlan(models.Model):
@@ -116,17 +112,16 @@ REPORT_ORDER = ("plan_id", "area_order", "position", "code", "pk")
 
 class ActionPointQuerySet(models.QuerySet):
     def open(self) -> "ActionPointQuerySet":
-        return self.exclude(status__in=CLOSED_STATUSES)
+        return self.filter(open_q())
 
     def closed(self) -> "ActionPointQuerySet":
-        return self.filter(status__in=CLOSED_STATUSES)
+        return self.exclude(open_q())
 
     def overdue(self, today: datetime.date | None = None) -> "ActionPointQuerySet":
-        """Open items whose due date is before today in the site's time zone."""
-        return self.open().filter(due_date__lt=today or timezone.localdate())
+        return self.filter(overdue_q(today or timezone.localdate()))
 
-    def due_between(self, start: datetime.date, end: datetime.date) -> "ActionPointQuerySet":
-        return self.open().filter(due_date__gte=start, due_date__lte=end)
+    def due_soon(self, today: datetime.date | None = None) -> "ActionPointQuerySet":
+        return self.filter(due_soon_q(today or timezone.localdate()))
 
     def for_person(self, person: Person) -> "ActionPointQuerySet":
         """Items led by the person's organisation or where they are a focal point."""
@@ -263,12 +258,11 @@ class ActionPoint(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status not in CLOSED_STATUSES
+        return is_open(self.status)
 
     @property
     def is_overdue(self) -> bool:
-        """Same rule as ``ActionPointQuerySet.overdue``, for one loaded item."""
-        return self.is_open and self.due_date is not None and self.due_date < timezone.localdate()
+        return is_overdue(self.status, self.due_date, timezone.localdate())
 
     def clean(self) -> None:
         errors = {}

@@ -1,16 +1,91 @@
-"""Progress: action points counted per status, overdue apart, and the bars drawn from them.
+"""What progress means: the statuses, which of them are open, what is overdue and due
+soon, "% done", and the counts and bars built on them.
 
-The dashboard, plan and organisation pages all show the same counts the same way; the
-bars are SVG drawn by the server (no script, no style attribute: the CSP forbids both).
+Every page, export, API response and digest takes these rules from here:
+
+- **open**: not started, in progress or blocked; done and dropped are closed.
+- **overdue**: open, with a due date before today (in the site's time zone).
+- **due soon**: open, due today or within the next ``DUE_SOON_DAYS`` days.
+- **% done**: done items as a share of the items that still count, which are all but the
+  dropped ones: dropping an item neither helps nor hurts progress.
+
+The models' query vocabulary (``ActionPoint.objects.open()``, ``.overdue(today)``,
+``.due_soon(today)``) and properties (``is_open``, ``is_overdue``) are built from the
+``*_q`` and ``is_*`` functions below, so SQL and Python cannot drift apart.
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
+from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .models import OPEN_STATUSES, ActionPoint, Status
+if TYPE_CHECKING:
+    from .models import ActionPoint
+
+DUE_SOON_DAYS = 14
+
+
+class Status(models.TextChoices):
+    """The life of an action point, in the order the pages list them."""
+
+    NOT_STARTED = "not_started", gettext_lazy("Not started")
+    IN_PROGRESS = "in_progress", gettext_lazy("In progress")
+    BLOCKED = "blocked", gettext_lazy("Blocked")
+    DONE = "done", gettext_lazy("Done")
+    DROPPED = "dropped", gettext_lazy("Dropped")
+
+
+CLOSED_STATUSES = (Status.DONE, Status.DROPPED)
+OPEN_STATUSES = tuple(s for s in Status if s not in CLOSED_STATUSES)
+
+
+def due_soon_until(today: datetime.date) -> datetime.date:
+    """The last day that is still "due soon"."""
+    return today + datetime.timedelta(days=DUE_SOON_DAYS)
+
+
+def open_q(through: str = "") -> Q:
+    """Open items; ``through`` names the relation when counting from another model
+    (``"action_points__"``)."""
+    return Q(**{f"{through}status__in": OPEN_STATUSES})
+
+
+def overdue_q(today: datetime.date, through: str = "") -> Q:
+    return open_q(through) & Q(**{f"{through}due_date__lt": today})
+
+
+def due_soon_q(today: datetime.date, through: str = "") -> Q:
+    return open_q(through) & Q(
+        **{f"{through}due_date__gte": today, f"{through}due_date__lte": due_soon_until(today)}
+    )
+
+
+def is_open(status: str) -> bool:
+    return status not in CLOSED_STATUSES
+
+
+def is_overdue(status: str, due_date: datetime.date | None, today: datetime.date) -> bool:
+    return is_open(status) and due_date is not None and due_date < today
+
+
+def is_due_soon(status: str, due_date: datetime.date | None, today: datetime.date) -> bool:
+    return is_open(status) and due_date is not None and today <= due_date <= due_soon_until(today)
+
+
+def percent_done(*, done: int, total: int, dropped: int) -> int:
+    """Done as a whole percentage of the items that still count, rounded half up (5 of 8 is
+    63 %, as a person rounds 62.5); 0 when nothing counts."""
+    counted = total - dropped
+    if not counted:
+        return 0
+    share = Decimal(100 * done) / Decimal(counted)
+    return int(share.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass(frozen=True)
@@ -45,8 +120,26 @@ class StatusCounts:
         return self.by_status.get(Status.DONE, 0)
 
     @property
+    def dropped(self) -> int:
+        return self.by_status.get(Status.DROPPED, 0)
+
+    @property
+    def counted(self) -> int:
+        """Items that count towards progress: all but the dropped ones."""
+        return self.total - self.dropped
+
+    @property
     def percent_done(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
+        return percent_done(done=self.done, total=self.total, dropped=self.dropped)
+
+    @property
+    def done_caption(self) -> str:
+        """ "5 of 8 done (63%)": the one way every page writes progress in words."""
+        return _("%(done)s of %(counted)s done (%(percent)s%%)") % {
+            "done": self.done,
+            "counted": self.counted,
+            "percent": self.percent_done,
+        }
 
     def columns(self) -> list[tuple[str, str, int]]:
         """(status, label, count) for every status in order, for tables of numbers."""
@@ -86,10 +179,7 @@ def status_count_annotations(relation: str, today: datetime.date) -> dict[str, C
         f"n_{status}": Count(relation, filter=Q(**{f"{relation}__status": status}))
         for status in Status.values
     }
-    counts["n_overdue"] = Count(
-        relation,
-        filter=Q(**{f"{relation}__status__in": OPEN_STATUSES, f"{relation}__due_date__lt": today}),
-    )
+    counts["n_overdue"] = Count(relation, filter=overdue_q(today, through=f"{relation}__"))
     return counts
 
 
@@ -99,12 +189,11 @@ def counts_of_row(row) -> StatusCounts:
     )
 
 
-def counts_of_items(items: list[ActionPoint], today: datetime.date) -> StatusCounts:
+def counts_of_items(items: Iterable["ActionPoint"], today: datetime.date) -> StatusCounts:
     """The same counts for items already loaded (organisation and "My items" pages)."""
     by_status = {s: 0 for s in Status.values}
     overdue = 0
     for item in items:
         by_status[item.status] += 1
-        if item.status in OPEN_STATUSES and item.due_date and item.due_date < today:
-            overdue += 1
+        overdue += is_overdue(item.status, item.due_date, today)
     return StatusCounts(by_status=by_status, overdue=overdue)

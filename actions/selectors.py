@@ -32,8 +32,6 @@ from participants.models import Forum, Organization, Person
 
 from . import permissions
 from .models import (
-    CLOSED_STATUSES,
-    OPEN_STATUSES,
     REPORT_ORDER,
     ActionPlan,
     ActionPoint,
@@ -43,9 +41,16 @@ from .models import (
     Status,
 )
 from .permissions import User
-from .progress import StatusCounts, counts_of_row, status_count_annotations
+from .progress import (
+    StatusCounts,
+    counts_of_row,
+    due_soon_q,
+    due_soon_until,
+    open_q,
+    overdue_q,
+    status_count_annotations,
+)
 
-DUE_SOON_DAYS = 14
 DASHBOARD_OVERDUE_LIMIT = 20
 DASHBOARD_RECENT_LIMIT = 10
 DASHBOARD_ORGANIZATION_LIMIT = 25
@@ -229,9 +234,7 @@ def _area_item_counts(today: datetime.date) -> dict[str, Coalesce]:
         return Coalesce(Subquery(grouped), 0)
 
     counts = {f"n_{status}": count(items.filter(status=status)) for status in Status.values}
-    # Overdue as in ``ActionPointQuerySet.overdue``, with the open statuses named rather than
-    # the closed ones excluded: the index then reads the overdue entries only (half the time).
-    counts["n_overdue"] = count(items.filter(status__in=OPEN_STATUSES, due_date__lt=today))
+    counts["n_overdue"] = count(items.filter(overdue_q(today)))
     return counts
 
 
@@ -241,7 +244,7 @@ def _organizations_by_items(today: datetime.date) -> list[OrganizationProgress]:
     the items: two counts a row, where a count per status tests every row five times. All
     of them come back, five rows at most each: which come first is known only from the
     totals, after the grouping, so a LIMIT would save no reading anyway."""
-    overdue = Q(led_action_points__status__in=OPEN_STATUSES, led_action_points__due_date__lt=today)
+    overdue = overdue_q(today, through="led_action_points__")
     rows = (
         # Organisations that lead something (``isnull=False``): no row for the others.
         Organization.objects.filter(led_action_points__isnull=False)
@@ -318,16 +321,15 @@ def my_items(person: Person, today: datetime.date, limit: int = MY_ITEMS_GROUP_L
     each group over the same rows (window functions), and returns the first ``limit`` of
     each group with the counts. The second is their lead organisations.
     """
-    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     group = Case(
-        When(status__in=CLOSED_STATUSES, then=Value(_CLOSED)),
-        When(due_date__lt=today, then=Value(_OVERDUE)),
-        When(due_date__lte=soon, then=Value(_DUE_SOON)),
-        default=Value(_OPEN),
+        When(overdue_q(today), then=Value(_OVERDUE)),
+        When(due_soon_q(today), then=Value(_DUE_SOON)),
+        When(open_q(), then=Value(_OPEN)),
+        default=Value(_CLOSED),
     )
     # The due date leads the order in the two groups read by date; elsewhere it is empty.
     by_due_date = Case(
-        When(~Q(status__in=CLOSED_STATUSES) & Q(due_date__lte=soon), then=F("due_date")),
+        When(overdue_q(today) | due_soon_q(today), then=F("due_date")),
         default=Value(None),
         output_field=DateField(),
     )
@@ -349,7 +351,7 @@ def my_items(person: Person, today: datetime.date, limit: int = MY_ITEMS_GROUP_L
         .filter(group_row__lte=limit)
         .order_by("my_group", "group_row")
     )
-    groups = MyItems(due_soon_until=soon)
+    groups = MyItems(due_soon_until=due_soon_until(today))
     by_number = {
         _OVERDUE: groups.overdue,
         _DUE_SOON: groups.due_soon,

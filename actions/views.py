@@ -28,7 +28,8 @@ from . import permissions, selectors, services
 from .filters import ActionPointFilter
 from .forms import UpdateForm
 from .health import check_broker, check_database
-from .models import CLOSED_STATUSES, OPEN_STATUSES, ActionPoint, Status
+from .models import ActionPoint, Status
+from .progress import CLOSED_STATUSES, OPEN_STATUSES
 from .sign_in import take_fresh_sign_in
 
 PAGE_SIZE = 50

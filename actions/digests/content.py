@@ -13,16 +13,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from actions.models import (
-    OPEN_STATUSES,
     ActionPlan,
     ActionPoint,
     ActionUpdate,
     DigestKind,
     Status,
 )
+from actions.progress import OPEN_STATUSES, due_soon_until
 from participants.models import Person
 
-from .snapshot import DUE_SOON_DAYS, AreaProgress, Snapshot, group_items
+from .snapshot import AreaProgress, Snapshot, group_items
 
 # Rows per list (what changed, overdue, due soon, other open): past that a list says its
 # total and links to the site, which shows it whole. No one reads 2,000 rows in an e-mail,
@@ -142,7 +142,7 @@ class _Links:
 
 def _plan_links(plan: ActionPlan, today: datetime.date) -> _Links:
     """The core group's: the list filtered to the plan, in the digest's order."""
-    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    soon = due_soon_until(today)
     return _Links(
         overdue=_list_url(plan=plan.pk, overdue=1, sort="due_date"),
         due_soon=_list_url(

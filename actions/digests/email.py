@@ -18,10 +18,11 @@ from django.utils.translation import ngettext
 from actions.models import (
     DigestKind,
 )
+from actions.progress import DUE_SOON_DAYS
 from participants.models import Person
 
 from .content import Digest, _absolute, build_digest
-from .snapshot import DUE_SOON_DAYS, Snapshot
+from .snapshot import Snapshot
 from .weeks import week_label
 
 UNSUBSCRIBE_SALT = "actions.digests.unsubscribe"

@@ -1,10 +1,8 @@
-"""What a weekly digest says, and the e-mail that carries it.
+"""Everything the digests of one run read, loaded once: the items, the journal since the
+earliest window, and when each recipient's previous digest was made.
 
-``Snapshot.load`` reads everything the digests of one run need with a constant number of
-queries, whatever the number of items and recipients; ``build_digest`` picks one person's
-part in Python; ``compose`` renders the e-mail (templates in ``templates/emails/``) in the
-person's language and in site time. Who gets a digest and sending it exactly once are in
-``actions.digests``.
+``Snapshot.load`` reads it with a constant number of queries, whatever the number of items
+and recipients; ``group_items`` sorts a person's items into what the digest lists.
 """
 
 import datetime
@@ -14,18 +12,12 @@ from dataclasses import dataclass, field
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
-from actions.models import (
-    ActionPlan,
-    ActionPoint,
-    ActionUpdate,
-    DigestDelivery,
-)
+from actions.models import ActionPlan, ActionPoint, ActionUpdate, DigestDelivery
+from actions.progress import is_due_soon, is_overdue, percent_done
 from participants.models import Person
 
 FIRST_WINDOW = datetime.timedelta(days=7)  # "what changed" for someone's first digest
 LONGEST_WINDOW = datetime.timedelta(days=28)  # ... and at most, after a long pause
-
-DUE_SOON_DAYS = 14
 
 
 @dataclass
@@ -42,12 +34,11 @@ class AreaProgress:
 
     @property
     def counted(self) -> int:
-        """Items that still count: dropped ones are neither done nor to do."""
         return self.total - self.dropped
 
     @property
     def percent_done(self) -> int:
-        return round(100 * self.done / self.counted) if self.counted else 0
+        return percent_done(done=self.done, total=self.total, dropped=self.dropped)
 
 
 @dataclass
@@ -65,7 +56,6 @@ class PlanItems:
 
 def group_items(items: Iterable[ActionPoint], today: datetime.date) -> dict[int, PlanItems]:
     """``items`` (in plan order) per plan, in the order of their first item."""
-    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     plans: dict[int, PlanItems] = {}
     for item in items:
         group = plans.get(item.plan_id)
@@ -78,10 +68,10 @@ def group_items(items: Iterable[ActionPoint], today: datetime.date) -> dict[int,
         setattr(area, item.status, getattr(area, item.status) + 1)
         if not item.is_open:
             continue
-        if item.due_date and item.due_date < today:
+        if is_overdue(item.status, item.due_date, today):
             area.overdue += 1
             group.overdue.append(item)
-        elif item.due_date and item.due_date <= soon:
+        elif is_due_soon(item.status, item.due_date, today):
             group.due_soon.append(item)
         else:
             group.other_open.append(item)

@@ -7,7 +7,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from actions.models import OPEN_STATUSES, ActionPoint, Area, Status
+from actions.models import ActionPoint, Area, Status
+from actions.progress import OPEN_STATUSES
 from participants.models import Organization
 from tests.actions.conftest import html_of, section
 from tests.factories import (
