@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import services
+from .api.tokens import revoke_tokens
 from .models import (
     ActionPlan,
     ActionPoint,
@@ -84,12 +84,21 @@ class ActionPointAdminForm(forms.ModelForm):
 
     class Meta:
         model = ActionPoint
-        fields = ["plan", *services.SCALAR_FIELDS, *services.M2M_FIELDS]
+        fields = ["plan", *services.EDITABLE_FIELDS]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version_read"].initial = self.instance.version
+
+    def clean_version_read(self) -> int | None:
+        version = self.cleaned_data.get("version_read")
+        # Without the version it read, a save could silently undo a newer change.
+        if self.instance.pk and version is None:
+            raise ValidationError(
+                _("This form was sent without the version of the item it showed; reload the page.")
+            )
+        return version
 
 
 @admin.register(ActionPoint)
@@ -108,11 +117,7 @@ class ActionPointAdmin(admin.ModelAdmin):
         pass
 
     def save_related(self, request, form, formsets, change) -> None:
-        data = {
-            f: form.cleaned_data[f]
-            for f in (*services.SCALAR_FIELDS, *services.M2M_FIELDS)
-            if f in form.cleaned_data
-        }
+        data = {f: form.cleaned_data[f] for f in services.EDITABLE_FIELDS if f in form.cleaned_data}
         if change:
             if form.has_changed():
                 services.change_action_point(
@@ -212,5 +217,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["revoke"])
     def revoke(self, request: HttpRequest, queryset) -> None:
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        count = revoke_tokens(queryset)
         self.message_user(request, _("%(count)d token(s) revoked.") % {"count": count})

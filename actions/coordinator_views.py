@@ -19,20 +19,6 @@ from .forms import ActionPointForm, BulkStatusForm
 from .models import ActionPoint, Status
 from .views import stale_message
 
-FORM_FIELDS = (
-    "area",
-    "code",
-    "title",
-    "description",
-    "status",
-    "due_date",
-    "lead_organizations",
-    "forum",
-    "focal_points",
-    "parent",
-    "position",
-)
-
 
 def _form_context(form: ActionPointForm, item: ActionPoint | None) -> dict:
     choices = selectors.filter_choices()
@@ -55,7 +41,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
                 by=request.user,
                 plan=data["plan"],
                 note=data["note"],
-                **{name: data[name] for name in FORM_FIELDS},
+                **{name: data[name] for name in services.EDITABLE_FIELDS},
             )
         except ValidationError as error:
             form.add_service_error(error)
@@ -78,7 +64,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
                 expected_version=data["version"],
                 note=data["note"],
-                **{name: data[name] for name in FORM_FIELDS},
+                **{name: data[name] for name in services.EDITABLE_FIELDS},
             )
         except services.StaleVersion:
             # Keep what the user typed; take the version the message describes, so that
@@ -115,55 +101,41 @@ def bulk_status(request: HttpRequest) -> HttpResponse:
                 messages.error(request, error)
         return redirect(back)
     status = form.cleaned_data["status"]
-    versions = form.versions()
-    changed, unchanged, stale, refused = [], [], [], []
-    for pk, code in ActionPoint.objects.filter(pk__in=form.cleaned_data["ids"]).values_list(
-        "pk", "code"
-    ):
-        try:
-            services.change_action_point(
-                action_point=pk,
-                by=request.user,
-                expected_version=versions.get(pk),
-                status=status,
-                note=form.cleaned_data["note"],
-            )
-        except services.StaleVersion:
-            stale.append(code)
-        except services.NothingToChange:
-            unchanged.append(code)
-        except ValidationError:
-            refused.append(code)
-        else:
-            changed.append(code)
+    result = services.change_status_of_many(
+        ids=form.cleaned_data["ids"],
+        by=request.user,
+        status=status,
+        note=form.cleaned_data["note"],
+        versions=form.versions(),
+    )
     label = Status(status).label
-    if changed:
+    if result.changed:
         messages.success(
             request,
             ngettext(
                 "%(count)d item set to “%(status)s”: %(codes)s.",
                 "%(count)d items set to “%(status)s”: %(codes)s.",
-                len(changed),
+                len(result.changed),
             )
-            % {"count": len(changed), "status": label, "codes": ", ".join(changed)},
+            % {"count": len(result.changed), "status": label, "codes": ", ".join(result.changed)},
         )
-    if unchanged:
+    if result.unchanged:
         messages.info(
             request,
             _("Already “%(status)s”, left as they were: %(codes)s.")
-            % {"status": label, "codes": ", ".join(unchanged)},
+            % {"status": label, "codes": ", ".join(result.unchanged)},
         )
-    if stale:
+    if result.stale:
         messages.warning(
             request,
             _("Changed by someone else since the list was shown, left as they are: %(codes)s.")
-            % {"codes": ", ".join(stale)},
+            % {"codes": ", ".join(result.stale)},
         )
-    if refused:
+    if result.refused:
         messages.error(
             request,
             _("Refused, as the change breaks a rule of the plan: %(codes)s.")
-            % {"codes": ", ".join(refused)},
+            % {"codes": ", ".join(result.refused)},
         )
     return redirect(back)
 

@@ -1,22 +1,30 @@
 """Every write to an action point goes through this module.
 
-``create_action_point`` and ``change_action_point`` each run in one transaction that also
-writes the journal row (``ActionUpdate``) and bumps ``version``; nothing else in the
-project saves an ``ActionPoint``.
+What it guarantees: ``create_action_point`` and ``change_action_point`` each run in one
+transaction that also writes the journal row (``ActionUpdate``) and bumps ``version``; a
+change made with ``expected_version`` is refused (``StaleVersion``) when the item moved on
+since the caller read it; on any error nothing is written. The pages, the bulk change, the
+admin, the spreadsheet and plan-file imports and the demo data all write through here.
+
+The one deliberate exception is the synthetic data generator (``actions.synthetic``), which
+bulk-inserts tens of thousands of rows and their journal for benchmarks; it never touches
+rows it did not create.
 """
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
 from participants.models import Organization, Person
 
-from .models import ActionPlan, ActionPoint, ActionUpdate, Area, Status
+from .models import REPORT_ORDER, ActionPlan, ActionPoint, ActionUpdate, Area, Status
 
 User = AbstractBaseUser | AnonymousUser | None
 
@@ -33,6 +41,8 @@ SCALAR_FIELDS = (
     "forum",
 )
 M2M_FIELDS = ("lead_organizations", "focal_points")
+# What a person may edit on an action point: the form, the admin and the imports use this.
+EDITABLE_FIELDS = (*SCALAR_FIELDS, *M2M_FIELDS)
 
 
 class StaleVersion(Exception):
@@ -204,3 +214,48 @@ def _kind_of(diff: dict[str, list[str]]) -> str:
     if set(diff) <= {*M2M_FIELDS, "forum"}:
         return ActionUpdate.Kind.REASSIGNMENT
     return ActionUpdate.Kind.EDIT
+
+
+@dataclass
+class BulkChange:
+    """What a bulk status change did, by code."""
+
+    changed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # already in that status
+    stale: list[str] = field(default_factory=list)  # moved on since the caller read it
+    refused: list[str] = field(default_factory=list)  # the change breaks a rule of the plan
+
+
+def change_status_of_many(
+    *,
+    ids: Iterable[int],
+    by: User,
+    status: str,
+    note: str = "",
+    versions: dict[int, int] | None = None,
+) -> BulkChange:
+    """Set one status on many items, each through ``change_action_point`` (so each in its
+    own transaction, with its own journal row). An item whose version differs from
+    ``versions[pk]`` is left alone and reported as stale; one refused does not stop the
+    others."""
+    versions = versions or {}
+    result = BulkChange()
+    rows = ActionPoint.objects.filter(pk__in=list(ids)).order_by(*REPORT_ORDER)
+    for pk, code in rows.values_list("pk", "code"):
+        try:
+            change_action_point(
+                action_point=pk,
+                by=by,
+                expected_version=versions.get(pk),
+                status=status,
+                note=note,
+            )
+        except StaleVersion:
+            result.stale.append(code)
+        except NothingToChange:
+            result.unchanged.append(code)
+        except ValidationError:
+            result.refused.append(code)
+        else:
+            result.changed.append(code)
+    return result

@@ -107,6 +107,20 @@ def test_admin_save_over_a_newer_version_is_refused(admin_coordinator, item):
     assert item.updates.count() == 2
 
 
+def test_admin_save_without_the_version_it_read_is_refused(admin_coordinator, item):
+    url = reverse("admin:actions_actionpoint_change", args=[item.pk])
+    admin_coordinator.post(url, _form_data(item, status=Status.BLOCKED))
+    blind = _form_data(item, title="My edit")
+    del blind["version_read"]
+    response = admin_coordinator.post(url, blind)
+    assert response.status_code == 200
+    assert "sent without the version" in response.content.decode()
+    item.refresh_from_db()
+    assert (item.status, item.version) == (Status.BLOCKED, 2)  # the colleague's change stands
+    assert item.title != "My edit"
+    assert item.updates.count() == 2
+
+
 def test_admin_creates_items_with_a_journal_entry(admin_coordinator, plan):
     url = reverse("admin:actions_actionpoint_add")
     data = {

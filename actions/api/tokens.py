@@ -13,6 +13,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -45,13 +46,15 @@ def issue_token(
     return token, key
 
 
+def revoke_tokens(tokens: QuerySet[ApiToken]) -> int:
+    """Refuse these tokens from now on; returns how many were not revoked already. A revoked
+    token stays on record: who had access, and until when."""
+    return tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
 def revoke_token(token: ApiToken) -> bool:
     """Refuse the token from now on; False if it was revoked already."""
-    return bool(
-        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
-    )
+    return bool(revoke_tokens(ApiToken.objects.filter(pk=token.pk)))
 
 
 def user_for_key(key: str) -> AbstractBaseUser | None:

@@ -53,3 +53,10 @@ def skip_reason(person: Person) -> str:
     if not person.digest_enabled:
         return _("digest turned off by the person")
     return ""
+
+
+def set_digest_enabled(person: Person, enabled: bool) -> None:
+    """Turn the person's weekly digest on or off (the settings page, the unsubscribe link).
+    A digest already claimed for this week still goes out; the next ones follow the choice."""
+    Person.objects.filter(pk=person.pk).update(digest_enabled=enabled)
+    person.digest_enabled = enabled

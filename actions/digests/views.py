@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,7 +23,9 @@ from participants.models import Person
 
 from . import delivery
 from .email import person_for_unsubscribe
-from .weeks import current_period, parse_week, week_label
+from .forms import NotificationSettingsForm, PreviewForm, WeekField
+from .recipients import set_digest_enabled
+from .weeks import current_period, week_label
 
 # The e-mail's HTML, framed by the preview page: its own styles, nothing else at all.
 EMAIL_CSP = {
@@ -35,41 +36,6 @@ EMAIL_CSP = {
     "form-action": ["'none'"],
     "base-uri": ["'none'"],
 }
-
-
-class WeekField(forms.Field):
-    """``YYYY-Www`` in, the Monday of that week out."""
-
-    widget = forms.TextInput(attrs={"maxlength": 8, "size": 8, "pattern": r"\d{4}-W\d{2}"})
-
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("help_text", gettext_lazy("YYYY-Www, for example 2024-W07."))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        if not value or not str(value).strip():
-            return None
-        try:
-            return parse_week(str(value))
-        except ValueError as exc:
-            raise ValidationError(str(exc)) from None
-
-    def prepare_value(self, value):
-        return week_label(value) if hasattr(value, "isocalendar") else value
-
-
-class PreviewForm(forms.Form):
-    person = forms.ModelChoiceField(
-        label=gettext_lazy("Person"),
-        queryset=Person.objects.select_related("organization").order_by("last_name", "first_name"),
-    )
-    week = WeekField(label=gettext_lazy("Week"))
-
-
-class NotificationSettingsForm(forms.Form):
-    digest_enabled = forms.BooleanField(
-        label=gettext_lazy("Send me the weekly digest by e-mail"), required=False
-    )
 
 
 @require_GET
@@ -156,7 +122,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     except (signing.BadSignature, ValueError, Person.DoesNotExist):
         return render(request, "digests/unsubscribe.html", {"state": "invalid"}, status=400)
     if request.method == "POST":
-        Person.objects.filter(pk=person.pk).update(digest_enabled=False)
+        set_digest_enabled(person, False)
         return render(request, "digests/unsubscribe.html", {"state": "done", "person": person})
     state = "confirm" if person.digest_enabled else "already"
     return render(request, "digests/unsubscribe.html", {"state": state, "person": person})
@@ -172,7 +138,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         form = NotificationSettingsForm(request.POST)
         if form.is_valid():
             enabled = form.cleaned_data["digest_enabled"]
-            Person.objects.filter(pk=person.pk).update(digest_enabled=enabled)
+            set_digest_enabled(person, enabled)
             messages.success(
                 request,
                 _("You will receive the weekly digest.")

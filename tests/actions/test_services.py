@@ -115,3 +115,24 @@ def test_journal_entries_cannot_be_changed(item):
         entry.save()
     with pytest.raises(ValueError):
         entry.delete()
+
+
+def test_a_bulk_status_change_journals_each_item_and_reports_the_rest(plan, coordinator):
+    area = plan.areas.get(code="A")
+    fresh = ActionPointFactory(area=area, code="A-1")
+    done = ActionPointFactory(area=area, code="A-2", status=Status.DONE)
+    moved = ActionPointFactory(area=area, code="A-3")
+    services.change_action_point(action_point=moved, by=coordinator.user, note="Moved on.")
+
+    result = services.change_status_of_many(
+        ids=[fresh.pk, done.pk, moved.pk],
+        by=coordinator.user,
+        status=Status.DONE,
+        versions={moved.pk: 1},
+    )
+
+    assert (result.changed, result.unchanged, result.stale) == (["A-1"], ["A-2"], ["A-3"])
+    assert ActionPoint.objects.get(pk=fresh.pk).status == Status.DONE
+    assert ActionPoint.objects.get(pk=moved.pk).status == Status.NOT_STARTED
+    assert fresh.updates.count() == 2
+    assert done.updates.count() == 1
