@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import permissions, selectors, services
+from . import filters, permissions, selectors, services
 from .forms import ActionPointForm, BulkStatusForm
 from .models import ActionPoint, Status
 from .views import stale_message
 
 
 def _form_context(form: ActionPointForm, item: ActionPoint | None) -> dict:
-    choices = selectors.filter_choices()
+    choices = filters.filter_choices()
     return {
         "form": form,
         "item": item,

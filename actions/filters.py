@@ -7,18 +7,22 @@ suggestions), not a ``<select>`` of every row, so thousands of them stay fast.
 """
 
 import functools
+from dataclasses import dataclass
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Forum, Organization
 
-from .models import REPORT_ORDER, ActionPoint, Status
-from .selectors import FilterChoices, filter_choices
+from .models import REPORT_ORDER, ActionPlan, ActionPoint, Area, Status
+
+# A datalist is a convenience for typing, not a catalogue: past this many it stops helping.
+DATALIST_LIMIT = 1000
 
 ISO_DATE = ["%Y-%m-%d"]
 
@@ -35,6 +39,57 @@ SORT_CHOICES = [
 
 # Plan order without its primary key, which comes last in every sort (see sort_by).
 _REPORT_ORDER = REPORT_ORDER[:-1]
+
+
+@dataclass
+class FilterChoices:
+    plans: list[tuple[str, str]]
+    area_codes: list[str]
+    organization_acronyms: list[str]
+    forum_acronyms: list[str]
+
+
+def filter_choices() -> FilterChoices:
+    """What the list's filter form offers, evaluated here so that the template runs no
+    query. One query: the four lists in a UNION ALL, each row tagged with its list.
+    Organisations and forums are datalist suggestions only (the form takes any acronym and
+    checks it), so thousands of them stay cheap."""
+    # A typed NULL: under DISTINCT, PostgreSQL reads a bare one as text, which the UNION
+    # then refuses to match with the plans' keys.
+    no_pk = Cast(None, IntegerField())
+    parts = [
+        _choices("plan", ActionPlan.objects.all(), F("title"), pk=F("pk")),
+        _choices("area", Area.objects.all(), F("code"), pk=no_pk).distinct(),
+        _choices("organization", _first_by_acronym(Organization), F("acronym"), pk=no_pk),
+        _choices("forum", _first_by_acronym(Forum), F("acronym"), pk=no_pk),
+    ]
+    # A UNION keeps no order of its parts: each list is sorted here as its table would be.
+    rows = parts[0].union(*parts[1:], all=True).order_by("choice_list", "choice_text", "choice_pk")
+    lists: dict[str, list] = {"plan": [], "area": [], "organization": [], "forum": []}
+    for name, pk, text in rows:
+        lists[name].append((str(pk), text) if name == "plan" else text)
+    return FilterChoices(
+        plans=lists["plan"],
+        area_codes=lists["area"],
+        organization_acronyms=lists["organization"],
+        forum_acronyms=lists["forum"],
+    )
+
+
+def _choices(name: str, queryset: QuerySet, text: F, pk: F | Cast) -> QuerySet:
+    """One part of ``filter_choices``'s UNION: (list name, primary key, text) rows."""
+    return (
+        queryset.order_by()
+        .annotate(choice_list=Value(name), choice_pk=pk, choice_text=text)
+        .values_list("choice_list", "choice_pk", "choice_text")
+    )
+
+
+def _first_by_acronym(model: type[Organization] | type[Forum]) -> QuerySet:
+    """The first DATALIST_LIMIT rows by acronym. The LIMIT sits in a subquery because
+    SQLite refuses one in a part of a UNION."""
+    first = model.objects.order_by("acronym").values("pk")[:DATALIST_LIMIT]
+    return model.objects.filter(pk__in=first)
 
 
 class OverdueCheckbox(forms.CheckboxInput):

@@ -25,12 +25,13 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, RowNumber
-from django.http import Http404
+from django.db.models.functions import Coalesce, RowNumber
+from django.http import Http404, QueryDict
 
-from participants.models import Forum, Organization, Person
+from participants.models import Organization, Person
 
 from . import permissions
+from .filters import ActionPointFilter, FilterChoices
 from .models import (
     REPORT_ORDER,
     ActionPlan,
@@ -59,8 +60,6 @@ DASHBOARD_ORGANIZATION_LIMIT = 25
 MY_ITEMS_GROUP_LIMIT = 50
 PLAN_AREA_LIMIT = 100
 ORGANIZATION_ITEMS_LIMIT = 50
-# A datalist is a convenience for typing, not a catalogue: past this many it stops helping.
-DATALIST_LIMIT = 1000
 
 
 # --- Shared pieces -------------------------------------------------------------------
@@ -480,55 +479,21 @@ def organization_page(
     )
 
 
-# --- Choices for the filter form --------------------------------------------------------
+# --- The filtered list ---------------------------------------------------------------------
 
 
-@dataclass
-class FilterChoices:
-    plans: list[tuple[str, str]]
-    area_codes: list[str]
-    organization_acronyms: list[str]
-    forum_acronyms: list[str]
+def filtered_list(data: QueryDict, *, choices: FilterChoices | None = None) -> ActionPointFilter:
+    """The list page's FilterSet over the list's rows in plan order: the page, the three
+    exports and the API all list through it, so they list the same items. ``choices`` only
+    where a form is shown; without them, choices are read only to check a given plan or
+    area."""
+    base = action_points_for_list().report_order()
+    return ActionPointFilter(data or None, queryset=base, choices=choices)
 
 
-def filter_choices() -> FilterChoices:
-    """What the list's filter form offers, evaluated here so that the template runs no
-    query. One query: the four lists in a UNION ALL, each row tagged with its list.
-    Organisations and forums are datalist suggestions only (the form takes any acronym and
-    checks it), so thousands of them stay cheap."""
-    # A typed NULL: under DISTINCT, PostgreSQL reads a bare one as text, which the UNION
-    # then refuses to match with the plans' keys.
-    no_pk = Cast(None, IntegerField())
-    parts = [
-        _choices("plan", ActionPlan.objects.all(), F("title"), pk=F("pk")),
-        _choices("area", Area.objects.all(), F("code"), pk=no_pk).distinct(),
-        _choices("organization", _first_by_acronym(Organization), F("acronym"), pk=no_pk),
-        _choices("forum", _first_by_acronym(Forum), F("acronym"), pk=no_pk),
-    ]
-    # A UNION keeps no order of its parts: each list is sorted here as its table would be.
-    rows = parts[0].union(*parts[1:], all=True).order_by("choice_list", "choice_text", "choice_pk")
-    lists: dict[str, list] = {"plan": [], "area": [], "organization": [], "forum": []}
-    for name, pk, text in rows:
-        lists[name].append((str(pk), text) if name == "plan" else text)
-    return FilterChoices(
-        plans=lists["plan"],
-        area_codes=lists["area"],
-        organization_acronyms=lists["organization"],
-        forum_acronyms=lists["forum"],
+def with_details(items: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
+    """Listed items with everything an API row shows beyond the list's columns: parent,
+    forum, focal points and their organisations."""
+    return items.select_related("parent", "forum").prefetch_related(
+        Prefetch("focal_points", queryset=Person.objects.select_related("organization"))
     )
-
-
-def _choices(name: str, queryset: QuerySet, text: F, pk: F | Cast) -> QuerySet:
-    """One part of ``filter_choices``'s UNION: (list name, primary key, text) rows."""
-    return (
-        queryset.order_by()
-        .annotate(choice_list=Value(name), choice_pk=pk, choice_text=text)
-        .values_list("choice_list", "choice_pk", "choice_text")
-    )
-
-
-def _first_by_acronym(model: type[Organization] | type[Forum]) -> QuerySet:
-    """The first DATALIST_LIMIT rows by acronym. The LIMIT sits in a subquery because
-    SQLite refuses one in a part of a UNION."""
-    first = model.objects.order_by("acronym").values("pk")[:DATALIST_LIMIT]
-    return model.objects.filter(pk__in=first)

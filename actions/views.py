@@ -24,8 +24,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from participants.models import Person
 
-from . import permissions, selectors, services
-from .filters import ActionPointFilter
+from . import filters, permissions, selectors, services
 from .forms import UpdateForm
 from .health import check_broker, check_database
 from .models import ActionPoint, Status
@@ -56,10 +55,8 @@ def landing(request: HttpRequest) -> HttpResponse:
 @require_safe
 def action_list(request: HttpRequest) -> HttpResponse:
     permissions.require_reader(request.user)
-    choices = selectors.filter_choices()
-    # Plan order, read from its index, the primary key last so that pages never overlap.
-    base = selectors.action_points_for_list().report_order()
-    filterset = ActionPointFilter(request.GET or None, queryset=base, choices=choices)
+    choices = filters.filter_choices()
+    filterset = selectors.filtered_list(request.GET, choices=choices)
     page = None
     last_page = None
     if not filterset.is_bound or filterset.is_valid():

@@ -25,7 +25,6 @@ from django.views.decorators.cache import never_cache
 
 from actions import permissions, selectors
 from actions.models import ActionPoint
-from actions.spreadsheets.export import export_queryset, list_filterset
 
 from .tokens import BadAuthorization, api_user
 
@@ -76,12 +75,12 @@ def api_view(view: Callable) -> Callable:
 @api_view
 def action_list(request: HttpRequest) -> JsonResponse:
     permissions.require_reader(request.user)
-    filterset = list_filterset(request.GET)
+    filterset = selectors.filtered_list(request.GET)
     errors = filterset.form.errors.get_json_data() if filterset.is_bound else {}
     page_size = _page_size(request.GET.get("page_size"), errors)
     if errors:
         return _error(400, _("Some parameters are not valid."), errors=errors)
-    paginator = Paginator(export_queryset(filterset.qs), page_size)
+    paginator = Paginator(selectors.with_details(filterset.qs), page_size)
     number = (filterset.form.cleaned_data.get("page") if filterset.is_bound else None) or 1
     if number > paginator.num_pages:
         return _error(

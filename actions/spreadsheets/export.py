@@ -16,8 +16,7 @@ from itertools import islice
 from typing import IO, Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
-from django.http import QueryDict
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -27,10 +26,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from actions import selectors
-from actions.filters import ActionPointFilter
 from actions.models import ActionPoint, Status
-from participants.models import Person
 
 from .columns import Column, neutralise
 
@@ -43,24 +39,6 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 # Excel shows at most this many characters in a cell, and refuses longer text.
 XLSX_CELL_MAX = 32767
-
-
-def list_filterset(data: QueryDict) -> ActionPointFilter:
-    """The list page's FilterSet over the list page's rows, in its order (see
-    ``views.action_list``): exports and the API list exactly what the page lists. Neither
-    shows the form, so it has no choices to offer: they are read only to check a plan or
-    an area that is given."""
-    return ActionPointFilter(
-        data or None, queryset=selectors.action_points_for_list().report_order()
-    )
-
-
-def export_queryset(filtered: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
-    """The list's filtered rows as items with everything a row of the API shows: plan and
-    area (already joined by the list's queryset), parent, forum, leads, focal points."""
-    return filtered.select_related("parent", "forum").prefetch_related(
-        Prefetch("focal_points", queryset=Person.objects.select_related("organization"))
-    )
 
 
 # What a row reads of the item, its plan, area, parent and forum, in the order

@@ -1,6 +1,6 @@
 """Spreadsheets in and out: exports of the filtered list, and the coordinators' import.
 
-Exports take the list page's GET parameters and permissions (``export.list_filterset``)
+Exports take the list page's GET parameters and permissions (``selectors.filtered_list``)
 and every page of the result. The import is three steps, each a coordinator's request:
 upload (the file is read and checked, its rows kept for an hour as
 ``pending_imports``), preview (what would change, computed afresh from the site each
@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from actions import permissions, selectors
+from actions import filters, permissions, selectors
 
 from . import export, template
 from . import pending as pending_imports
@@ -55,7 +55,7 @@ def _export(request: HttpRequest) -> _Export | HttpResponse:
     permissions.require_reader(request.user)
     data = request.GET.copy()
     data.pop("page", None)  # an export is the whole list, not the page on screen
-    filterset = export.list_filterset(data)
+    filterset = selectors.filtered_list(data)
     if filterset.is_bound and not filterset.is_valid():
         return render(
             request, "spreadsheets/export_invalid.html", {"form": filterset.form}, status=400
@@ -241,7 +241,7 @@ def _render_preview(
             "limit": PREVIEW_ROWS,
             "mapping_form": mapping_form,
             "versions": json.dumps(preview.versions),
-            "organization_acronyms": selectors.filter_choices().organization_acronyms,
+            "organization_acronyms": filters.filter_choices().organization_acronyms,
         },
         status=status,
     )

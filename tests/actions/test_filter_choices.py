@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from actions import selectors
+from actions import filters
 from actions.models import ActionPlan, Area
 from participants.models import Forum, Organization
 from tests.actions.conftest import html_of
@@ -56,7 +56,7 @@ def test_the_choices_are_the_tables_in_their_own_order_in_one_query(
     plan, more_choices, django_assert_num_queries
 ):
     with django_assert_num_queries(1):
-        choices = selectors.filter_choices()
+        choices = filters.filter_choices()
     assert choices.plans == [
         (str(pk), t) for pk, t in ActionPlan.objects.values_list("pk", "title")
     ]
@@ -74,7 +74,7 @@ def test_the_choices_are_the_tables_in_their_own_order_in_one_query(
 def test_the_suggestions_stop_at_the_datalist_limit_but_plans_and_areas_do_not(
     viewer, plan, more_choices, monkeypatch
 ):
-    monkeypatch.setattr(selectors, "DATALIST_LIMIT", 2)
+    monkeypatch.setattr(filters, "DATALIST_LIMIT", 2)
     html = html_of(viewer.get("/actions/"))
     assert datalist(html, "organization-acronyms") == ["ACTED", "DRC"]
     assert datalist(html, "forum-acronyms") == list(
@@ -88,6 +88,6 @@ def test_the_suggestions_stop_at_the_datalist_limit_but_plans_and_areas_do_not(
 
 
 def test_with_nothing_yet_the_form_offers_nothing(db):
-    choices = selectors.filter_choices()
+    choices = filters.filter_choices()
     assert (choices.plans, choices.area_codes) == ([], [])
     assert (choices.organization_acronyms, choices.forum_acronyms) == ([], [])
