@@ -342,104 +342,22 @@ class ActionUpdate(models.Model):
         raise ValueError("Journal entries are immutable.")
 
 
-class DigestKind(models.TextChoices):
-    CORE_GROUP = "core_group", _("Whole-plan digest (core group)")
-    PARTNER = "partner", _("Own items (focal point)")
+# Models of the feature packages, defined beside the code that uses them and imported here
+# because Django registers an app's models from its ``models`` module.
+from .api.models import ApiToken  # noqa: E402
+from .digests.models import DeliveryState, DigestDelivery, DigestKind  # noqa: E402
 
-
-class DeliveryState(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENDING = "sending", _("Sending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-    SKIPPED = "skipped", _("Skipped")
-
-
-class DigestDelivery(models.Model):
-    """One digest for one person for one week: the ledger that makes sending exactly-once."""
-
-    Kind = DigestKind
-
-    State = DeliveryState
-
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="deliveries"
-    )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
-    period = models.DateField(_("week"), help_text=_("Monday of the ISO week."))
-    status = models.CharField(_("status"), max_length=8, choices=State, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
-    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    error = models.TextField(_("last error"), blank=True)
-
-    class Meta:
-        ordering = ["-period", "person__last_name"]
-        verbose_name = _("digest delivery")
-        verbose_name_plural = _("digest deliveries")
-        constraints = [
-            # One digest per person per week whatever their roles: the kind is chosen
-            # (core group first) when the row is created, and no second row can follow.
-            models.UniqueConstraint(
-                fields=["person", "period"], name="digest_delivery_once_per_week"
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=DigestKind.values), name="digest_delivery_kind_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=DeliveryState.values),
-                name="digest_delivery_status_valid",
-            ),
-        ]
-        indexes = [
-            models.Index(fields=["status", "period"], name="digest_delivery_due"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.person.full_name} {self.get_kind_display()} {self.period}"
-
-
-class ApiToken(models.Model):
-    """A key to the read-only API, acting with its user's role and permissions.
-
-    Only the SHA-256 of the key is kept: the key itself is shown once, when it is issued
-    (``actions.api_tokens.issue_token``), and cannot be read back. A revoked token stays
-    listed, so that who had access, and when it was last used, remains on record.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        on_delete=models.CASCADE,
-        related_name="api_tokens",
-    )
-    name = models.CharField(
-        _("name"), max_length=100, help_text=_("What it is for, e.g. “Power BI dashboard”.")
-    )
-    key_hash = models.CharField(_("key (SHA-256)"), max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("issued"), default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
-    )
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("API token")
-        verbose_name_plural = _("API tokens")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.user})"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
+__all__ = [
+    "REPORT_ORDER",
+    "ActionPlan",
+    "ActionPoint",
+    "ActionUpdate",
+    "ApiToken",
+    "Area",
+    "DeliveryState",
+    "DigestDelivery",
+    "DigestKind",
+    "LearningOutcome",
+    "Status",
+    "UpdateKind",
+]

@@ -16,16 +16,14 @@ from django.db.models import (
     DateField,
     F,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 from django.http import Http404, QueryDict
 
 from participants.models import Organization, Person
@@ -39,7 +37,6 @@ from .models import (
     ActionUpdate,
     Area,
     LearningOutcome,
-    Status,
 )
 from .permissions import User
 from .progress import (
@@ -52,14 +49,10 @@ from .progress import (
     status_count_annotations,
 )
 
-DASHBOARD_OVERDUE_LIMIT = 20
-DASHBOARD_RECENT_LIMIT = 10
-DASHBOARD_ORGANIZATION_LIMIT = 25
 # Pages that list someone's or something's items show this many of each group, with the
-# group's count and a link to the list for the rest: rendering is what costs, 0.3 ms a row.
+# group's count and a link to the list for the rest: rendering rows is what a page costs.
 MY_ITEMS_GROUP_LIMIT = 50
 PLAN_AREA_LIMIT = 100
-ORGANIZATION_ITEMS_LIMIT = 50
 
 
 # --- Shared pieces -------------------------------------------------------------------
@@ -81,7 +74,7 @@ def action_points_for_list() -> QuerySet[ActionPoint]:
     return ActionPoint.objects.select_related("plan", "area").prefetch_related("lead_organizations")
 
 
-def _journal_entries(queryset: QuerySet[ActionUpdate]) -> QuerySet[ActionUpdate]:
+def journal_entries(queryset: QuerySet[ActionUpdate]) -> QuerySet[ActionUpdate]:
     return queryset.select_related("author__person")
 
 
@@ -118,7 +111,7 @@ def get_action_point_for_view(user: User, pk: int) -> ActionPoint:
         Prefetch("sub_items", queryset=ActionPoint.objects.order_by("position", "code")),
         Prefetch(
             "updates",
-            queryset=_journal_entries(ActionUpdate.objects.order_by("-created_at", "-id")),
+            queryset=journal_entries(ActionUpdate.objects.order_by("-created_at", "-id")),
         ),
     )
     try:
@@ -176,100 +169,11 @@ class OrganizationProgress:
     counts: StatusCounts
 
 
-@dataclass
-class Dashboard:
-    plans: list[ActionPlan]
-    areas: list[AreaProgress]
-    organizations: list[OrganizationProgress]
-    overdue: list[ActionPoint]
-    overdue_total: int
-    recent: list[ActionUpdate]
-
-
-def dashboard(today: datetime.date) -> Dashboard:
-    """Five queries: areas with their counts, organisations with their counts, overdue
-    items and their leads, the latest journal entries."""
-    areas = [
-        AreaProgress(area=row, counts=counts_of_row(row))
-        for row in Area.objects.select_related("plan")
-        .annotate(**_area_item_counts(today))
-        .order_by("plan__title", "plan_id", "order", "code")
-    ]
-    plans: list[ActionPlan] = []
-    for row in areas:
-        if not plans or plans[-1].pk != row.area.plan_id:
-            plans.append(row.area.plan)
-    overdue = list(
-        action_points_for_list()
-        .overdue(today)
-        .order_by("due_date", "code", "pk")[:DASHBOARD_OVERDUE_LIMIT]
-    )
-    recent = label_journal_entries(
-        list(
-            _journal_entries(ActionUpdate.objects.select_related("action_point")).order_by(
-                "-created_at", "-id"
-            )[:DASHBOARD_RECENT_LIMIT]
-        )
-    )
-    return Dashboard(
-        plans=plans,
-        areas=areas,
-        organizations=_organizations_by_items(today)[:DASHBOARD_ORGANIZATION_LIMIT],
-        overdue=overdue,
-        overdue_total=sum(a.counts.overdue for a in areas),
-        recent=recent,
-    )
-
-
-def _area_item_counts(today: datetime.date) -> dict[str, Coalesce]:
-    """``status_count_annotations`` for areas, as one small subquery per count: each counts
-    its area's range of the (area, status, due date) index without reading the table, where
-    a join brings every item to its area and groups them all (28 -> 14 ms at 100,000)."""
-    items = ActionPoint.objects.filter(area=OuterRef("pk"))
-
-    def count(queryset: QuerySet[ActionPoint]) -> Coalesce:
-        # An area without such items has no group, hence no row: 0, not NULL.
-        grouped = queryset.order_by().values("area").annotate(n=Count("pk")).values("n")
-        return Coalesce(Subquery(grouped), 0)
-
-    counts = {f"n_{status}": count(items.filter(status=status)) for status in Status.values}
-    counts["n_overdue"] = count(items.filter(overdue_q(today)))
-    return counts
-
-
-def _organizations_by_items(today: datetime.date) -> list[OrganizationProgress]:
-    """Every organisation that leads items, with them counted per status, most items first
-    (equals by acronym). One GROUP BY organisation and status over the lead table joined to
-    the items: two counts a row, where a count per status tests every row five times. All
-    of them come back, five rows at most each: which come first is known only from the
-    totals, after the grouping, so a LIMIT would save no reading anyway."""
-    overdue = overdue_q(today, through="led_action_points__")
-    rows = (
-        # Organisations that lead something (``isnull=False``): no row for the others.
-        Organization.objects.filter(led_action_points__isnull=False)
-        .annotate(item_status=F("led_action_points__status"))
-        .annotate(n=Count("pk"), n_overdue=Count("pk", filter=overdue))
-        .order_by("acronym", "pk")
-    )
-    progress: dict[int, OrganizationProgress] = {}
-    for row in rows:
-        if row.pk not in progress:
-            none_yet = StatusCounts(by_status=dict.fromkeys(Status.values, 0))
-            progress[row.pk] = OrganizationProgress(organization=row, counts=none_yet)
-        counts = progress[row.pk].counts
-        counts.by_status[row.item_status] = row.n
-        counts.overdue += row.n_overdue
-    # sorted() is stable: equals stay in the database's acronym order.
-    return sorted(progress.values(), key=lambda p: -p.counts.total)
-
-
-def _item_table_rows() -> QuerySet[ActionPoint]:
+def item_table_rows() -> QuerySet[ActionPoint]:
     """Rows for ``actions/_item_table.html``: the columns it shows and the lead organisations
-    (prefetched), nothing more. Pages that number or count many rows to show a few make the
-    database sort every one of them; without the description and the joined plan and area
-    (at 100,000 items: half the time for the plan page). A field the table starts showing
-    belongs here, or each row would read it with a query of its own (the query-count tests
-    would see it)."""
+    (prefetched), nothing more, since pages that show a few rows make the database sort all
+    of them. A field the table starts showing belongs here, or each row would read it with a
+    query of its own (the query-count tests would see it)."""
     shown = ("code", "title", "status", "due_date", "parent", "area", "updated_at")
     return ActionPoint.objects.only(*shown).prefetch_related("lead_organizations")
 
@@ -337,7 +241,7 @@ def my_items(person: Person, today: datetime.date, limit: int = MY_ITEMS_GROUP_L
     ).values("actionpoint_id")
     in_group = [F("my_group")]
     rows = (
-        _item_table_rows()
+        item_table_rows()
         .for_person(person)
         .annotate(my_group=group)
         .annotate(
@@ -391,7 +295,7 @@ def plan_sections(
         )
     )
     first_items = (
-        _item_table_rows()
+        item_table_rows()
         .filter(plan=plan)
         .annotate(
             area_row=Window(RowNumber(), partition_by=[F("area_id")], order_by=_parents_first())
@@ -427,56 +331,6 @@ def _parents_first() -> list:
         "code",
         "pk",
     ]
-
-
-def organizations_with_counts(today: datetime.date, q: str = "") -> QuerySet[Organization]:
-    """Every organisation with its led items counted per status (one query a page)."""
-    queryset = Organization.objects.annotate(
-        **status_count_annotations("led_action_points", today), n_items=Count("led_action_points")
-    ).order_by("acronym")
-    if q:
-        queryset = queryset.filter(Q(acronym__icontains=q) | Q(name__icontains=q))
-    return queryset
-
-
-def with_counts(organizations: list[Organization]) -> list[OrganizationProgress]:
-    return [OrganizationProgress(organization=o, counts=counts_of_row(o)) for o in organizations]
-
-
-def get_organization_for_view(user: User, acronym: str) -> Organization:
-    permissions.require_reader(user)
-    if "\x00" in acronym:  # PostgreSQL refuses NUL in text: no such organisation
-        raise Http404("No such organisation")
-    try:
-        return Organization.objects.get(acronym=acronym)
-    except Organization.DoesNotExist:
-        raise Http404("No such organisation") from None
-
-
-@dataclass
-class OrganizationPage:
-    organization: Organization
-    items: list[ActionPoint]  # the first ORGANIZATION_ITEMS_LIMIT it leads, in plan order
-    counts: StatusCounts  # every item it leads
-    people: list[Person]
-
-    @property
-    def more(self) -> bool:
-        return self.counts.total > len(self.items)
-
-
-def organization_page(
-    organization: Organization, today: datetime.date, limit: int = ORGANIZATION_ITEMS_LIMIT
-) -> OrganizationPage:
-    """The counts of the items the organisation leads (one GROUP BY, as on the organisation
-    list), the first ``limit`` of them in plan order (one query) and their leads (one
-    query), its active staff (one query)."""
-    counted = organizations_with_counts(today).get(pk=organization.pk)
-    items = list(_item_table_rows().filter(lead_organizations=organization).report_order()[:limit])
-    people = list(organization.people.active().order_by("last_name", "first_name"))
-    return OrganizationPage(
-        organization=organization, items=items, counts=counts_of_row(counted), people=people
-    )
 
 
 # --- The filtered list ---------------------------------------------------------------------

@@ -19,7 +19,7 @@ from .digests.weeks import current_period, parse_week, week_label
 logger = logging.getLogger(__name__)
 
 # Batches, not one task per recipient: a batch reads what its digests show once (the whole
-# plan, about 1.6 s at 10,000 action points, only if a core-group member is in it) and keeps
+# plan only if a core-group member is in it) and keeps
 # one SMTP connection open for all its messages.
 BATCH_SIZE = 200
 

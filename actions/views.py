@@ -8,10 +8,12 @@ Coordinators' forms live in ``coordinator_views``.
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,9 +26,8 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from participants.models import Person
 
-from . import filters, permissions, selectors, services
+from . import dashboard, filters, permissions, selectors, services
 from .forms import UpdateForm
-from .health import check_broker, check_database
 from .models import ActionPoint, Status
 from .progress import CLOSED_STATUSES, OPEN_STATUSES
 from .sign_in import take_fresh_sign_in
@@ -39,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
     role = permissions.require_reader(request.user)
     if take_fresh_sign_in(request) and role == permissions.Role.PARTNER:
         return redirect("my_items")
-    board = selectors.dashboard(timezone.localdate())
+    board = dashboard.dashboard(timezone.localdate())
     return render(request, "actions/home.html", {"board": board, "statuses": Status.choices})
 
 
@@ -310,3 +311,30 @@ def healthz(request: HttpRequest) -> JsonResponse:
     checks = {"database": check_database(), "broker": check_broker()}
     healthy = all(c["status"] == "ok" for c in checks.values())
     return JsonResponse(checks, status=200 if healthy else 503)
+
+
+# --- Dependency checks for /healthz: is each service this deployment uses answering? ---
+
+
+def check_database() -> dict[str, str]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any failure means "down"; the text says which
+        return {"status": "down", "error": exc.__class__.__name__}
+    return {"status": "ok", "vendor": connection.vendor}
+
+
+def check_broker() -> dict[str, str]:
+    if not settings.CELERY_BROKER_URL:
+        return {"status": "ok", "mode": "in-process (no broker configured)"}
+    from kombu import Connection
+
+    try:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            transport = conn.transport_cls
+    except Exception as exc:  # any failure means "down"; the text says which
+        return {"status": "down", "error": exc.__class__.__name__}
+    return {"status": "ok", "transport": transport}

@@ -9,8 +9,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from actions import permissions, selectors
+from actions import permissions
 from actions.models import Status
+
+from . import selectors
 
 PAGE_SIZE = 50
 

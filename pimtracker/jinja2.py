@@ -1,10 +1,10 @@
 """The Jinja2 environment of the second template engine (``TEMPLATES`` in settings).
 
-Django templates render everything except the rows of the action point tables, which cost
-0.25 ms a row in Django's engine and most of a list page's time; Jinja2 compiles them to
-Python. The environment keeps what the pages rely on from Django's engine: Django's
-translations, and Django's escaping (``&#x27;`` rather than markupsafe's ``&#39;``), so
-that a row reads the same whichever engine drew it.
+Django templates render everything except the rows of the action point tables, which were
+most of a list page's time in Django's engine; Jinja2 compiles them to Python. The
+environment keeps what the pages rely on from Django's engine: Django's translations, and
+Django's escaping (``&#x27;`` rather than markupsafe's ``&#39;``), so that a row reads the
+same whichever engine drew it.
 """
 
 from typing import Any

@@ -109,7 +109,7 @@ class Snapshot:
     ) -> "Snapshot":
         """``whole_plan=False`` when none of ``people`` gets the core group's digest: then
         only their own items and those items' journal are read. A batch of 200 partners
-        needs a few hundred of the plan's items, and reading all 10,000 took 1.6 s."""
+        needs a few hundred of the plan's items, not the whole plan."""
         now = now or timezone.now()
         people = list(people)
         # The previous digest's window ended when its row was made (before its content was

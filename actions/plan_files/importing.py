@@ -28,7 +28,8 @@ from actions import services
 from actions.models import ActionPlan, ActionPoint, Area, LearningOutcome
 from participants.models import Event, Forum, Organization, Participation, Person
 
-from .reading import ActionPointEntry, PlanFile, PlanFileError, read_plan_file
+from .entries import ActionPointEntry, PlanFile
+from .reading import PlanFileError, read_plan_file
 
 # Kinds of entries, in the order a summary lists them, with the words it uses.
 KINDS = {

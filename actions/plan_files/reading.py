@@ -6,13 +6,12 @@ lists every problem, each naming its place, e.g.
 ``action_points[22] (C-8.1, line 480): parent "C-9" is not defined``. Blocks are numbered
 from 1 in the order they appear. References that may point at the site rather than the
 file (organisation, forum and event keys) are listed by ``PlanFile.outside_references`` and
-checked by ``actions.plan_import``. The format is described in ``actions/plans/README.md``.
+checked by ``plan_files.importing``. The format is described in ``actions/plans/README.md``.
 """
 
-import datetime
 import re
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,16 @@ from actions.models import ActionPlan, ActionPoint, Area
 from participants.models import Event, Forum, ForumKind, Organization, OrganizationKind, Person
 from participants.models import ParticipationRole as Role
 
+from .entries import (
+    ActionPointEntry,
+    AreaEntry,
+    EventEntry,
+    ForumEntry,
+    OrganizationEntry,
+    PersonEntry,
+    PlanEntry,
+    PlanFile,
+)
 from .tables import MISSING, Table, describe, header_lines, line_of, numbered_tables, tables_of
 
 FORMAT = 1
@@ -38,121 +47,6 @@ class PlanFileError(Exception):
         self.source = source
         self.errors = list(errors)
         super().__init__(f"{source}: " + "; ".join(self.errors))
-
-
-@dataclass(frozen=True)
-class PlanEntry:
-    where: str
-    key: str
-    title: str
-    forum: str
-    event: str | None
-    period_start: datetime.date | None
-    period_end: datetime.date | None
-    description: str
-
-
-@dataclass(frozen=True)
-class OrganizationEntry:
-    where: str
-    acronym: str
-    name: str
-    kind: str
-
-
-@dataclass(frozen=True)
-class ForumEntry:
-    where: str
-    acronym: str
-    name: str
-    kind: str
-    parent: str | None
-
-
-@dataclass(frozen=True)
-class PersonEntry:
-    where: str
-    first_name: str
-    last_name: str
-    organization: str
-    role: str
-    job_title: str  # "" when the file does not give one
-
-
-@dataclass(frozen=True)
-class EventEntry:
-    where: str
-    key: str
-    title: str
-    start_date: datetime.date | None
-    end_date: datetime.date | None
-    place: str
-    description: str
-    people: tuple[PersonEntry, ...]
-
-
-@dataclass(frozen=True)
-class AreaEntry:
-    where: str
-    code: str
-    name: str
-    order: int
-    learning_outcomes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ActionPointEntry:
-    where: str
-    code: str
-    area: str
-    parent: str | None
-    title: str
-    description: str
-    leads: tuple[str, ...]
-    forum: str | None
-    position: int  # order within its area, from 1
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A key the file uses but does not define: it must exist in the site."""
-
-    where: str
-    field: str
-    kind: str  # "organisation", "forum" or "event"
-    key: str
-
-
-@dataclass(frozen=True)
-class PlanFile:
-    source: str
-    plan: PlanEntry
-    organizations: tuple[OrganizationEntry, ...]
-    forums: tuple[ForumEntry, ...]
-    events: tuple[EventEntry, ...]
-    areas: tuple[AreaEntry, ...]
-    action_points: tuple[ActionPointEntry, ...]
-
-    def outside_references(self) -> list[Reference]:
-        """Acronyms and keys used here but defined neither here nor earlier in the file."""
-        orgs = {o.acronym for o in self.organizations}
-        forums = {f.acronym for f in self.forums}
-        events = {e.key for e in self.events}
-        refs = [Reference(self.plan.where, "forum", "forum", self.plan.forum)]
-        if self.plan.event:
-            refs.append(Reference(self.plan.where, "event", "event", self.plan.event))
-        refs += [Reference(f.where, "parent", "forum", f.parent) for f in self.forums if f.parent]
-        for event in self.events:
-            refs += [
-                Reference(p.where, "organization", "organisation", p.organization)
-                for p in event.people
-            ]
-        for item in self.action_points:
-            refs += [Reference(item.where, "lead", "organisation", a) for a in item.leads]
-            if item.forum:
-                refs.append(Reference(item.where, "forum", "forum", item.forum))
-        defined = {"organisation": orgs, "forum": forums, "event": events}
-        return [r for r in refs if r.key and r.key not in defined[r.kind]]
 
 
 def read_plan_file(path: str | Path) -> PlanFile:

@@ -1,0 +1,120 @@
+"""A plan file as plain data: what ``reading.read_plan_file`` returns once it has checked
+the file, each entry with its place in the file (``where``) for the importer's messages."""
+
+import datetime
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    where: str
+    key: str
+    title: str
+    forum: str
+    event: str | None
+    period_start: datetime.date | None
+    period_end: datetime.date | None
+    description: str
+
+
+@dataclass(frozen=True)
+class OrganizationEntry:
+    where: str
+    acronym: str
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class ForumEntry:
+    where: str
+    acronym: str
+    name: str
+    kind: str
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class PersonEntry:
+    where: str
+    first_name: str
+    last_name: str
+    organization: str
+    role: str
+    job_title: str  # "" when the file does not give one
+
+
+@dataclass(frozen=True)
+class EventEntry:
+    where: str
+    key: str
+    title: str
+    start_date: datetime.date | None
+    end_date: datetime.date | None
+    place: str
+    description: str
+    people: tuple[PersonEntry, ...]
+
+
+@dataclass(frozen=True)
+class AreaEntry:
+    where: str
+    code: str
+    name: str
+    order: int
+    learning_outcomes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ActionPointEntry:
+    where: str
+    code: str
+    area: str
+    parent: str | None
+    title: str
+    description: str
+    leads: tuple[str, ...]
+    forum: str | None
+    position: int  # order within its area, from 1
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A key the file uses but does not define: it must exist in the site."""
+
+    where: str
+    field: str
+    kind: str  # "organisation", "forum" or "event"
+    key: str
+
+
+@dataclass(frozen=True)
+class PlanFile:
+    source: str
+    plan: PlanEntry
+    organizations: tuple[OrganizationEntry, ...]
+    forums: tuple[ForumEntry, ...]
+    events: tuple[EventEntry, ...]
+    areas: tuple[AreaEntry, ...]
+    action_points: tuple[ActionPointEntry, ...]
+
+    def outside_references(self) -> list[Reference]:
+        """Acronyms and keys used here but defined neither here nor earlier in the file."""
+        orgs = {o.acronym for o in self.organizations}
+        forums = {f.acronym for f in self.forums}
+        events = {e.key for e in self.events}
+        refs = [Reference(self.plan.where, "forum", "forum", self.plan.forum)]
+        if self.plan.event:
+            refs.append(Reference(self.plan.where, "event", "event", self.plan.event))
+        refs += [Reference(f.where, "parent", "forum", f.parent) for f in self.forums if f.parent]
+        for event in self.events:
+            refs += [
+                Reference(p.where, "organization", "organisation", p.organization)
+                for p in event.people
+            ]
+        for item in self.action_points:
+            refs += [Reference(item.where, "lead", "organisation", a) for a in item.leads]
+            if item.forum:
+                refs.append(Reference(item.where, "forum", "forum", item.forum))
+        defined = {"organisation": orgs, "forum": forums, "event": events}
+        return [r for r in refs if r.key and r.key not in defined[r.kind]]
