@@ -11,13 +11,14 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, OrderBy, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Forum, Organization
 
-from .models import REPORT_ORDER, ActionPoint, Status
+from .models import REPORT_ORDER, ActionPoint, ActionPointQuerySet, Status
 from .selectors import FilterChoices, filter_choices
 
 ISO_DATE = ["%Y-%m-%d"]
@@ -73,7 +74,7 @@ def _area_choices(choices: FilterChoices) -> list[tuple[str, str]]:
     return [(code, code) for code in choices.area_codes]
 
 
-def _by_acronym(model, acronym: str | None, what: str):
+def _by_acronym(model, acronym: str | None, what: str | Promise):
     acronym = (acronym or "").strip()
     if not acronym:
         return None
@@ -180,7 +181,9 @@ class ActionPointFilter(django_filters.FilterSet):
     def filter_forum(self, queryset: QuerySet, name: str, value: Forum) -> QuerySet:
         return queryset.filter(forum=value)
 
-    def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_overdue(
+        self, queryset: ActionPointQuerySet, name: str, value: str
+    ) -> ActionPointQuerySet:
         return queryset.overdue(timezone.localdate())
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -195,7 +198,9 @@ class ActionPointFilter(django_filters.FilterSet):
         descending = value.startswith("-")
         key = value.lstrip("-")
         if key == "code":
-            fields = [F(f).desc() if descending else F(f).asc() for f in _REPORT_ORDER]
+            fields: list[OrderBy | str] = [
+                F(f).desc() if descending else F(f).asc() for f in _REPORT_ORDER
+            ]
         elif key == "status":
             rank = Case(
                 *[When(status=s, then=Value(i)) for i, s in enumerate(Status.values)],

@@ -7,14 +7,16 @@ they return the object or raise ``Http404`` / ``PermissionDenied``.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db.models import (
     Case,
     Count,
     DateField,
     F,
+    Field,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -37,6 +39,7 @@ from .models import (
     REPORT_ORDER,
     ActionPlan,
     ActionPoint,
+    ActionPointQuerySet,
     ActionUpdate,
     Area,
     LearningOutcome,
@@ -61,7 +64,7 @@ DATALIST_LIMIT = 1000
 # --- Shared pieces -------------------------------------------------------------------
 
 
-def display_name(user: AbstractBaseUser | None) -> str:
+def display_name(user: AuthUser | None) -> str:
     """The journal's "who": the person's name when the account has one. Callers load the
     person with the entry (``select_related("author__person")``), so this reads no row."""
     if user is None:
@@ -72,7 +75,7 @@ def display_name(user: AbstractBaseUser | None) -> str:
         return user.get_username()
 
 
-def action_points_for_list() -> QuerySet[ActionPoint]:
+def action_points_for_list() -> ActionPointQuerySet:
     """Rows of the list pages: area and plan joined, lead organisations prefetched."""
     return ActionPoint.objects.select_related("plan", "area").prefetch_related("lead_organizations")
 
@@ -94,7 +97,7 @@ def label_journal_entries(entries: list[ActionUpdate]) -> list[ActionUpdate]:
 
 def _field_label(name: str) -> str:
     try:
-        return str(ActionPoint._meta.get_field(name).verbose_name)
+        return str(cast(Field, ActionPoint._meta.get_field(name)).verbose_name)
     except FieldDoesNotExist:
         return name
 
@@ -261,7 +264,7 @@ def _organizations_by_items(today: datetime.date) -> list[OrganizationProgress]:
     return sorted(progress.values(), key=lambda p: -p.counts.total)
 
 
-def _item_table_rows() -> QuerySet[ActionPoint]:
+def _item_table_rows() -> ActionPointQuerySet:
     """Rows for ``actions/_item_table.html``: the columns it shows and the lead organisations
     (prefetched), nothing more. Pages that number or count many rows to show a few make the
     database sort every one of them; without the description and the joined plan and area
@@ -496,7 +499,7 @@ def filter_choices() -> FilterChoices:
     checks it), so thousands of them stay cheap."""
     # A typed NULL: under DISTINCT, PostgreSQL reads a bare one as text, which the UNION
     # then refuses to match with the plans' keys.
-    no_pk = Cast(None, IntegerField())
+    no_pk = Cast(Value(None), IntegerField())
     parts = [
         _choices("plan", ActionPlan.objects.all(), F("title"), pk=F("pk")),
         _choices("area", Area.objects.all(), F("code"), pk=no_pk).distinct(),

@@ -9,7 +9,8 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
@@ -18,7 +19,7 @@ from participants.models import Organization, Person
 
 from .models import ActionPlan, ActionPoint, ActionUpdate, Area, Status
 
-User = AbstractBaseUser | AnonymousUser | None
+User = AuthUser | AnonymousUser | None
 
 # Fields a change may set directly; the two many-to-many fields are handled apart.
 SCALAR_FIELDS = (
@@ -47,7 +48,7 @@ class NothingToChange(Exception):
     """The change would leave the item as it is and carries no note."""
 
 
-def _author(user: User) -> AbstractBaseUser | None:
+def _author(user: User) -> AuthUser | None:
     return user if user is not None and user.is_authenticated else None
 
 

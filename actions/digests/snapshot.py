@@ -10,6 +10,7 @@ person's language and in site time. Who gets a digest and sending it exactly onc
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Max, Prefetch
 from django.utils import timezone
@@ -86,8 +87,9 @@ def group_items(items: Iterable[ActionPoint], today: datetime.date) -> dict[int,
         else:
             group.other_open.append(item)
     for group in plans.values():
-        group.overdue.sort(key=lambda item: item.due_date)
-        group.due_soon.sort(key=lambda item: item.due_date)
+        # Overdue and due soon items have a due date.
+        group.overdue.sort(key=lambda item: cast(datetime.date, item.due_date))
+        group.due_soon.sort(key=lambda item: cast(datetime.date, item.due_date))
     return plans
 
 
