@@ -54,7 +54,7 @@ class SubItemInline(admin.TabularInline):
     model = ActionPoint
     fk_name = "parent"
     fields = ["code", "title", "status", "due_date"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # names only; typed as field groups
     extra = 0
     show_change_link = True
     can_delete = False
@@ -66,7 +66,7 @@ class SubItemInline(admin.TabularInline):
 class JournalInline(admin.TabularInline):
     model = ActionUpdate
     fields = ["created_at", "author", "kind", "status_before", "status_after", "note"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # names only; typed as field groups
     extra = 0
     can_delete = False
     ordering = ["-created_at", "-id"]
@@ -199,7 +199,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
     search_fields = ["name", "user__username"]
     list_select_related = ["user", "created_by"]
     fields = ["user", "name", "key_hash", "created_at", "created_by", "last_used_at", "revoked_at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # names only; typed as field groups
     actions = ["revoke"]
 
     def add_view(self, request, form_url="", extra_context=None):

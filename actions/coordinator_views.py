@@ -98,7 +98,8 @@ def bulk_status(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                # An ErrorList yields its messages, as text; the stubs say ValidationError too.
+                messages.error(request, error)  # type: ignore[arg-type]
         return redirect(back)
     status = form.cleaned_data["status"]
     result = services.change_status_of_many(

@@ -12,14 +12,15 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, OrderBy, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Forum, Organization
 
-from .models import REPORT_ORDER, ActionPlan, ActionPoint, Area, Status
+from .models import REPORT_ORDER, ActionPlan, ActionPoint, ActionPointQuerySet, Area, Status
 
 # A datalist is a convenience for typing, not a catalogue: past this many it stops helping.
 DATALIST_LIMIT = 1000
@@ -56,7 +57,7 @@ def filter_choices() -> FilterChoices:
     checks it), so thousands of them stay cheap."""
     # A typed NULL: under DISTINCT, PostgreSQL reads a bare one as text, which the UNION
     # then refuses to match with the plans' keys.
-    no_pk = Cast(None, IntegerField())
+    no_pk = Cast(Value(None), IntegerField())
     parts = [
         _choices("plan", ActionPlan.objects.all(), F("title"), pk=F("pk")),
         _choices("area", Area.objects.all(), F("code"), pk=no_pk).distinct(),
@@ -128,7 +129,7 @@ def _area_choices(choices: FilterChoices) -> list[tuple[str, str]]:
     return [(code, code) for code in choices.area_codes]
 
 
-def _by_acronym(model, acronym: str | None, what: str):
+def _by_acronym(model, acronym: str | None, what: str | Promise):
     acronym = (acronym or "").strip()
     if not acronym:
         return None
@@ -235,7 +236,9 @@ class ActionPointFilter(django_filters.FilterSet):
     def filter_forum(self, queryset: QuerySet, name: str, value: Forum) -> QuerySet:
         return queryset.filter(forum=value)
 
-    def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_overdue(
+        self, queryset: ActionPointQuerySet, name: str, value: str
+    ) -> ActionPointQuerySet:
         return queryset.overdue(timezone.localdate())
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -250,7 +253,9 @@ class ActionPointFilter(django_filters.FilterSet):
         descending = value.startswith("-")
         key = value.lstrip("-")
         if key == "code":
-            fields = [F(f).desc() if descending else F(f).asc() for f in _REPORT_ORDER]
+            fields: list[OrderBy | str] = [
+                F(f).desc() if descending else F(f).asc() for f in _REPORT_ORDER
+            ]
         elif key == "status":
             rank = Case(
                 *[When(status=s, then=Value(i)) for i, s in enumerate(Status.values)],

@@ -7,7 +7,7 @@ against the table: a ``<select>`` of thousands of rows would make the page heavy
 """
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -134,7 +134,7 @@ class ActionPointForm(forms.Form):
         by_plan: dict[str, list[tuple[int, str]]] = {}
         for area in self.areas.values():
             by_plan.setdefault(area.plan.title, []).append((area.pk, str(area)))
-        self.fields["area"].choices = list(by_plan.items())
+        cast(forms.ChoiceField, self.fields["area"]).choices = list(by_plan.items())
         # Active staff, plus whoever is focal point now (so that saving keeps them).
         self.people = {
             p.pk: p
@@ -142,7 +142,9 @@ class ActionPointForm(forms.Form):
                 Q(is_active=True, left_on__isnull=True) | Q(pk__in=current_focal)
             )
         }
-        self.fields["focal_points"].choices = [(pk, str(p)) for pk, p in self.people.items()]
+        cast(forms.ChoiceField, self.fields["focal_points"]).choices = [
+            (pk, str(p)) for pk, p in self.people.items()
+        ]
 
     def clean_focal_points(self) -> list[Person]:
         return [self.people[pk] for pk in self.cleaned_data["focal_points"]]
@@ -173,8 +175,8 @@ class ActionPointForm(forms.Form):
         return forum
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        area = self.areas.get(cleaned.get("area"))
+        cleaned = cast(dict[str, Any], super().clean())  # BaseForm.clean returns cleaned_data
+        area = self.areas.get(cleaned["area"]) if "area" in cleaned else None
         if "area" in cleaned:
             cleaned["area"] = area
         if self.instance is None and area is not None and "plan" in cleaned:
@@ -183,7 +185,7 @@ class ActionPointForm(forms.Form):
             cleaned["plan"] = area.plan
         code = (cleaned.get("parent") or "").strip()
         cleaned["parent"] = None
-        plan = self.instance.plan if self.instance is not None else area and area.plan
+        plan = self.instance.plan if self.instance is not None else area.plan if area else None
         if code and plan is not None:
             parent = ActionPoint.objects.filter(plan=plan, code__iexact=code).first()
             if parent is None:
@@ -246,7 +248,7 @@ class BulkStatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Any whole number is a valid choice here; the view keeps the ones that exist.
         raw = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
-        self.fields["ids"].choices = [
+        cast(forms.ChoiceField, self.fields["ids"]).choices = [
             (v, v) for v in raw if str(v).isdecimal() and int(v) <= MAX_ID
         ]
 
@@ -286,7 +288,7 @@ class PeriodForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # BaseForm.clean returns cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and end < start:
             raise ValidationError(_("The period must end on or after its first day."))

@@ -268,7 +268,7 @@ class ActionPoint(models.Model):
         errors = {}
         if self.area_id and self.plan_id and self.area.plan_id != self.plan_id:
             errors["area"] = _("The area must belong to the item's plan.")
-        if self.parent_id:
+        if self.parent is not None:
             if self.parent.plan_id != self.plan_id:
                 errors["parent"] = _("A sub-item's parent must belong to the same plan.")
             elif self.parent.parent_id:
@@ -315,6 +315,10 @@ class ActionUpdate(models.Model):
     # Field name -> [before, after] as text, for edits and reassignments.
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     version = models.PositiveIntegerField(_("version after"))
+
+    # Not columns: set for the templates by ``selectors.label_journal_entries``.
+    author_name: str
+    change_rows: list[tuple[str, str, str]]
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -9,9 +9,11 @@ asking again costs no query.
 import enum
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Person
@@ -19,7 +21,15 @@ from participants.roles import COORDINATORS, VIEWERS
 
 from .models import ActionPoint
 
-User = AbstractBaseUser | AnonymousUser
+# The project keeps Django's own user model (AUTH_USER_MODEL is not swapped).
+User = AuthUser | AnonymousUser
+
+
+class SignedInRequest(HttpRequest):
+    """For type checkers: a request to a view behind LoginRequiredMiddleware, whose user
+    is therefore signed in."""
+
+    user: AuthUser
 
 
 _CACHE = "_pimtracker_role_and_person"
@@ -53,7 +63,7 @@ def role_of(user: User) -> Role:
     return _role_and_person(user)[0]
 
 
-def _role_and_person(user: AbstractBaseUser) -> tuple[Role, Person | None]:
+def _role_and_person(user: AuthUser) -> tuple[Role, Person | None]:
     # getattr/setattr, not __dict__: request.user is a lazy proxy of the user.
     cached = getattr(user, _CACHE, None)
     if cached is None:
@@ -62,7 +72,7 @@ def _role_and_person(user: AbstractBaseUser) -> tuple[Role, Person | None]:
     return cached
 
 
-def _read_role_and_person(user: AbstractBaseUser) -> tuple[Role, Person | None]:
+def _read_role_and_person(user: AuthUser) -> tuple[Role, Person | None]:
     """One query. It starts from the account's row (its key only: the request has the rest)
     so that an account without a person still gets its groups; the person and organisation
     come in the same row through outer joins."""

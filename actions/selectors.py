@@ -7,14 +7,16 @@ they return the object or raise ``Http404`` / ``PermissionDenied``.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import cast
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db.models import (
     Case,
     Count,
     DateField,
     F,
+    Field,
     IntegerField,
     Prefetch,
     Q,
@@ -34,6 +36,7 @@ from .models import (
     REPORT_ORDER,
     ActionPlan,
     ActionPoint,
+    ActionPointQuerySet,
     ActionUpdate,
     Area,
     LearningOutcome,
@@ -58,7 +61,7 @@ PLAN_AREA_LIMIT = 100
 # --- Shared pieces -------------------------------------------------------------------
 
 
-def display_name(user: AbstractBaseUser | None) -> str:
+def display_name(user: AuthUser | None) -> str:
     """The journal's "who": the person's name when the account has one. Callers load the
     person with the entry (``select_related("author__person")``), so this reads no row."""
     if user is None:
@@ -69,7 +72,7 @@ def display_name(user: AbstractBaseUser | None) -> str:
         return user.get_username()
 
 
-def action_points_for_list() -> QuerySet[ActionPoint]:
+def action_points_for_list() -> ActionPointQuerySet:
     """Rows of the list pages: area and plan joined, lead organisations prefetched."""
     return ActionPoint.objects.select_related("plan", "area").prefetch_related("lead_organizations")
 
@@ -91,7 +94,7 @@ def label_journal_entries(entries: list[ActionUpdate]) -> list[ActionUpdate]:
 
 def _field_label(name: str) -> str:
     try:
-        return str(ActionPoint._meta.get_field(name).verbose_name)
+        return str(cast(Field, ActionPoint._meta.get_field(name)).verbose_name)
     except FieldDoesNotExist:
         return name
 
@@ -169,7 +172,7 @@ class OrganizationProgress:
     counts: StatusCounts
 
 
-def item_table_rows() -> QuerySet[ActionPoint]:
+def item_table_rows() -> ActionPointQuerySet:
     """Rows for ``actions/_item_table.html``: the columns it shows and the lead organisations
     (prefetched), nothing more, since pages that show a few rows make the database sort all
     of them. A field the table starts showing belongs here, or each row would read it with a

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
@@ -26,7 +27,7 @@ from participants.models import Organization, Person
 
 from .models import REPORT_ORDER, ActionPlan, ActionPoint, ActionUpdate, Area, Status
 
-User = AbstractBaseUser | AnonymousUser | None
+User = AuthUser | AnonymousUser | None
 
 # Fields a change may set directly; the two many-to-many fields are handled apart.
 SCALAR_FIELDS = (
@@ -57,7 +58,7 @@ class NothingToChange(Exception):
     """The change would leave the item as it is and carries no note."""
 
 
-def _author(user: User) -> AbstractBaseUser | None:
+def _author(user: User) -> AuthUser | None:
     return user if user is not None and user.is_authenticated else None
 
 

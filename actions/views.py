@@ -7,6 +7,7 @@ Coordinators' forms live in ``coordinator_views``.
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -215,7 +216,7 @@ def _my_items_sections(
     # Each link goes to the list filtered as closely as it can be, and says what it shows:
     # the items the organisation leads, and for "Open" the overdue and due soon ones too
     # (the list cannot leave them out without also leaving out items with no due date).
-    links = {
+    links: dict[str, tuple[dict[str, Any], int, str]] = {
         "overdue": (
             {"overdue": "1", "sort": "due_date"},
             groups.overdue.led,

@@ -11,7 +11,9 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.html import conditional_escape
-from django.utils.timezone import template_localtime
+
+# Django has it; django-stubs leaves it out.
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 from jinja2 import Environment
 
 
@@ -20,7 +22,8 @@ def environment(**options: Any) -> Environment:
     env = Environment(
         autoescape=True, extensions=["jinja2.ext.i18n"], finalize=conditional_escape, **options
     )
-    env.install_gettext_translations(translation, newstyle=True)
+    # Added by the jinja2.ext.i18n extension at run time, so unknown to Environment's types.
+    env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
     # ``e`` too, for values handed to ``_()`` with placeholders, which escapes them itself.
     env.filters["e"] = env.filters["escape"] = conditional_escape
     # Django's ``date`` filter shows a datetime in the current time zone; so must these.

@@ -171,6 +171,8 @@ def _email_settings(url: str) -> dict:
 
 
 globals().update(_email_settings(env.str("EMAIL_URL", default=f"file://{VAR_DIR / 'mail'}")))
+# Set by the line above for file:// URLs only; declared for type checkers, which cannot see it.
+EMAIL_FILE_PATH: str
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PIM Tracker <pimtracker@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)

@@ -12,7 +12,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User as AuthUser
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,9 +35,7 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def issue_token(
-    *, user: AbstractBaseUser, name: str, by: AbstractBaseUser | None
-) -> tuple[ApiToken, str]:
+def issue_token(*, user: AuthUser, name: str, by: AuthUser | None) -> tuple[ApiToken, str]:
     """Create a token for ``user``; returns it with the key, which exists nowhere else."""
     key = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -57,7 +55,7 @@ def revoke_token(token: ApiToken) -> bool:
     return bool(revoke_tokens(ApiToken.objects.filter(pk=token.pk)))
 
 
-def user_for_key(key: str) -> AbstractBaseUser | None:
+def user_for_key(key: str) -> AuthUser | None:
     """The active account of a valid, unrevoked token (noting its use), or None."""
     if not key.startswith(PREFIX) or len(key) > 100:
         return None
@@ -76,7 +74,7 @@ class BadAuthorization(Exception):
     """An Authorization header was sent and is not a valid token."""
 
 
-def api_user(request: HttpRequest) -> AbstractBaseUser | None:
+def api_user(request: HttpRequest) -> AuthUser | None:
     """Who calls the API: the token's account when a token is sent (a wrong one is
     ``BadAuthorization``, whatever the session), else the signed-in user, else None."""
     header = request.headers.get("Authorization", "")
@@ -94,7 +92,7 @@ def api_user(request: HttpRequest) -> AbstractBaseUser | None:
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: permissions.SignedInRequest) -> HttpResponse:
     """Every token, and a form to issue one; a new token is shown on this response only."""
     permissions.require_coordinator(request.user)
     form = TokenForm(request.POST if request.method == "POST" else None)

@@ -142,7 +142,7 @@ def item_data(request: HttpRequest, item: ActionPoint, contacts: bool) -> dict[s
         "plan": {"id": item.plan_id, "key": item.plan.key, "title": item.plan.title},
         "area": {"code": item.area.code, "name": item.area.name},
         "code": item.code,
-        "parent": item.parent.code if item.parent_id else None,
+        "parent": item.parent.code if item.parent else None,
         "title": item.title,
         "description": item.description,
         "status": item.status,
@@ -152,9 +152,7 @@ def item_data(request: HttpRequest, item: ActionPoint, contacts: bool) -> dict[s
         "lead_organizations": [
             {"acronym": o.acronym, "name": o.name} for o in item.lead_organizations.all()
         ],
-        "forum": {"acronym": item.forum.acronym, "name": item.forum.name}
-        if item.forum_id
-        else None,
+        "forum": {"acronym": item.forum.acronym, "name": item.forum.name} if item.forum else None,
         "focal_points": [
             {
                 "name": p.full_name,

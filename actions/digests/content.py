@@ -3,10 +3,11 @@
 import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db.models import Field
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -220,7 +221,9 @@ def _what_changed(entry: ActionUpdate) -> str:
             }
         )
     if entry.changes:
-        names = ", ".join(str(ActionPoint._meta.get_field(f).verbose_name) for f in entry.changes)
+        names = ", ".join(
+            str(cast(Field, ActionPoint._meta.get_field(f)).verbose_name) for f in entry.changes
+        )
         label = (
             _("reassigned: %(fields)s")
             if entry.kind == ActionUpdate.Kind.REASSIGNMENT

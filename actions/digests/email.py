@@ -33,7 +33,7 @@ def render_email(name: str, context: dict) -> tuple[str, str, str]:
     """Subject, text and HTML of ``templates/emails/<name>-subject.txt``, ``-body.txt`` and
     ``-body.html``. The text templates switch autoescaping off; HTML keeps it on."""
     subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-    text = render_to_string(f"emails/{name}-body.txt", context)
+    text: str = render_to_string(f"emails/{name}-body.txt", context)
     text = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text)).strip() + "\n"
     html = render_to_string(f"emails/{name}-body.html", context)
     return subject, text, html

@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -10,6 +11,9 @@ from django.utils.translation import gettext as _
 from actions.models import ActionPoint, DigestKind
 from participants.models import Membership, Person
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -17,7 +21,12 @@ class Recipient:
     kind: str
 
 
-def _recipient_people(today: datetime.date) -> QuerySet[Person]:
+class _Flags(TypedDict):
+    in_core: bool
+    is_focal: bool
+
+
+def _recipient_people(today: datetime.date) -> "QuerySet[WithAnnotations[Person, _Flags]]":
     """Active people in the PWG core group or focal point of an open item, with ``in_core``."""
     core = Membership.objects.core_group(today=today).filter(person=OuterRef("pk"))
     focal = ActionPoint.objects.open().filter(focal_points=OuterRef("pk"))

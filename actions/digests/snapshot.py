@@ -8,6 +8,7 @@ and recipients; ``group_items`` sorts a person's items into what the digest list
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Max, Prefetch
 from django.utils import timezone
@@ -76,8 +77,9 @@ def group_items(items: Iterable[ActionPoint], today: datetime.date) -> dict[int,
         else:
             group.other_open.append(item)
     for group in plans.values():
-        group.overdue.sort(key=lambda item: item.due_date)
-        group.due_soon.sort(key=lambda item: item.due_date)
+        # Overdue and due soon items have a due date.
+        group.overdue.sort(key=lambda item: cast(datetime.date, item.due_date))
+        group.due_soon.sort(key=lambda item: cast(datetime.date, item.due_date))
     return plans
 
 

@@ -18,11 +18,11 @@
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Field, Model
 
 from actions import services
 from actions.models import ActionPlan, ActionPoint, Area, LearningOutcome
@@ -58,7 +58,7 @@ class Counts:
 @dataclass
 class ImportResult:
     source: str
-    plan: ActionPlan | None = None
+    plan: ActionPlan = field(init=False)  # set when the import has run
     counts: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in KINDS})
 
     @property
@@ -74,6 +74,9 @@ class ImportResult:
             for kind, label in KINDS.items()
             for c in [self.counts[kind]]
         ]
+
+
+_M = TypeVar("_M", bound=Model)
 
 
 def import_plan(plan_file: PlanFile | str | Path, *, by: services.User = None) -> ImportResult:
@@ -143,7 +146,7 @@ class _Importer:
         if errors:
             self._fail(errors)
 
-    def _save(self, kind: str, obj: Model | None, model: type[Model], values: dict) -> Model:
+    def _save(self, kind: str, obj: _M | None, model: type[_M], values: dict) -> _M:
         """Create ``obj`` or set ``values`` on it; count the outcome under ``kind``."""
         outcome, obj = _apply(obj, model, values)
         self.result.counts[kind].add(outcome)
@@ -195,7 +198,7 @@ class _Importer:
             people[(person.first_name, person.last_name, person.organization_id)] = person
         seen: set[tuple] = set()
         for e in self.file.events:
-            values = {
+            values: dict[str, Any] = {
                 "key": e.key,
                 "title": e.title,
                 "start_date": e.start_date,
@@ -269,7 +272,7 @@ class _Importer:
         present = {i.code: i for i in plan.action_points.prefetch_related("lead_organizations")}
         items: dict[str, ActionPoint] = {}
         for e in self.file.action_points:
-            wanted = {
+            wanted: dict[str, Any] = {
                 "area": areas[e.area],
                 "parent": items[e.parent] if e.parent else None,
                 "position": e.position,
@@ -303,7 +306,7 @@ class _Importer:
         changes = {
             name: value
             for name, value in wanted.items()
-            if _differs(getattr(item, item._meta.get_field(name).attname), value)
+            if _differs(getattr(item, _attname(item, name)), value)
         }
         if {o.pk for o in item.lead_organizations.all()} != {o.pk for o in leads}:
             changes["lead_organizations"] = leads
@@ -321,10 +324,16 @@ class _Importer:
         return UPDATED
 
 
+def _attname(model: Model | type[Model], name: str) -> str:
+    return cast(Field, model._meta.get_field(name)).attname  # a column, never a relation's far side
+
+
 def _existing(model: type[Model], field_name: str, refs: list, kind: str) -> set[str]:
     keys = {r.key for r in refs if r.kind == kind}
     return set(
-        model.objects.filter(**{f"{field_name}__in": keys}).values_list(field_name, flat=True)
+        model._default_manager.filter(**{f"{field_name}__in": keys}).values_list(
+            field_name, flat=True
+        )
     )
 
 
@@ -333,13 +342,13 @@ def _differs(current: object, value: object) -> bool:
     return current != (value.pk if isinstance(value, Model) else value)
 
 
-def _apply(obj: Model | None, model: type[Model], values: dict) -> tuple[str, Model]:
+def _apply(obj: _M | None, model: type[_M], values: dict) -> tuple[str, _M]:
     """Create the object, or save only the fields that differ; say which happened."""
     if obj is None:
-        return CREATED, model.objects.create(**values)
+        return CREATED, model._default_manager.create(**values)
     changed = []
     for name, value in values.items():
-        attname = model._meta.get_field(name).attname
+        attname = _attname(model, name)
         if _differs(getattr(obj, attname), value):
             setattr(obj, name, value)
             changed.append(name)

@@ -13,9 +13,9 @@ import re
 import tomllib
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Model
+from django.db.models import Field, Model
 
 from actions.models import ActionPlan, ActionPoint, Area
 from participants.models import Event, Forum, ForumKind, Organization, OrganizationKind, Person
@@ -108,7 +108,7 @@ def _parse(data: dict, text: str, errors: list[str]) -> tuple | None:
     _unique(errors, items, "code", "code")
     _check_forum_parents(errors, forums)
     items = _check_action_points(errors, areas, items)
-    return plan, *map(tuple, (organizations, forums, events, areas, items))
+    return plan, *(tuple(group) for group in (organizations, forums, events, areas, items))
 
 
 def _person_key(person: "PersonEntry") -> tuple[str, str, str]:
@@ -316,5 +316,5 @@ def _unique(errors: list[str], entries, label: str, key) -> None:
             first[value] = entry
 
 
-def _max(model: type[Model], field: str) -> int:
-    return model._meta.get_field(field).max_length
+def _max(model: type[Model], field: str) -> int | None:
+    return cast(Field, model._meta.get_field(field)).max_length

@@ -19,7 +19,7 @@ from actions import services
 from actions.models import ActionPlan, ActionPoint
 from participants.models import Organization
 
-from .preview import PlannedRow, Preview
+from .preview import PlannedRow, PlannedUpdate, Preview
 
 
 class ImportConflict(Exception):
@@ -143,7 +143,7 @@ class _Writer:
         self.created[(planned.plan.pk, planned.code.lower())] = item
         self.result.created.append(item.code)
 
-    def _update(self, planned: PlannedRow) -> None:
+    def _update(self, planned: PlannedUpdate) -> None:
         try:
             services.change_action_point(
                 action_point=planned.item.pk,

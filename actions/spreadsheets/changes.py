@@ -66,7 +66,7 @@ def _current(item: ActionPoint) -> dict[str, Any]:
         "forum": item.forum,
         "lead_organizations": list(item.lead_organizations.all()),
         "focal_points": list(item.focal_points.all()),
-        "parent_code": item.parent.code if item.parent_id else "",
+        "parent_code": item.parent.code if item.parent else "",
     }
 
 

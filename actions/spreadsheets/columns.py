@@ -130,7 +130,7 @@ def columns_for(*, with_contacts: bool) -> list[Column]:
     return [c for c in COLUMNS if with_contacts or not c.contact]
 
 
-def normalise_header(text: str) -> str:
+def normalise_header(text: str | Promise) -> str:
     """A header as the import compares it: lower case, single spaces, no ``*`` mark."""
     return " ".join(str(text).replace("*", " ").split()).lower()
 

@@ -11,7 +11,7 @@ import csv
 import datetime
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import IO, Any
 
@@ -179,7 +179,11 @@ def _csv_date(value: datetime.date | None) -> str:
     return value.isoformat() if value else ""
 
 
-_CSV_CELLS = {"int": _csv_number, "date": _csv_date, "datetime": _csv_date}
+_CSV_CELLS: dict[str, Callable[[Any], str]] = {
+    "int": _csv_number,
+    "date": _csv_date,
+    "datetime": _csv_date,
+}
 
 
 # --- Excel -----------------------------------------------------------------------------
@@ -226,12 +230,13 @@ def write_xlsx(
 
 
 def _xlsx_cells(sheet, values: list[Any], columns: list[Column]) -> list[Any]:
-    cells = []
+    cells: list[Any] = []
     for value, column in zip(values, columns, strict=True):
         if value is None or value == "":
             cells.append(None)
         elif column.kind in ("date", "datetime"):
-            cell = WriteOnlyCell(sheet, value=_naive(value))
+            # The stubs leave out dates, which Cell (that WriteOnlyCell makes) takes.
+            cell = WriteOnlyCell(sheet, value=_naive(value))  # type: ignore[arg-type]
             cell.number_format = DATE_FORMAT if column.kind == "date" else DATETIME_FORMAT
             cells.append(cell)
         elif column.kind == "int":

@@ -1,6 +1,6 @@
 """Forms of the spreadsheet import: the upload, and matching unknown organisations."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -60,7 +60,7 @@ class OrganizationMappingForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # BaseForm.clean returns cleaned_data
         self.mapping: dict[str, dict] = {}
         for n, entry in enumerate(self.unknown):
             action = cleaned.get(f"org-{n}-action")

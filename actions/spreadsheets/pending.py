@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
 
 from .rows import ParsedFile
@@ -43,7 +43,10 @@ def _path(token: str) -> Path:
 
 
 def save(
-    parsed: ParsedFile, user: AbstractBaseUser, mapping: dict | None = None, token: str = ""
+    parsed: ParsedFile,
+    user: AbstractBaseUser | AnonymousUser,
+    mapping: dict | None = None,
+    token: str = "",
 ) -> str:
     """Keep the parsed file (under ``token``, or a new one) and return the token."""
     token = token or secrets.token_urlsafe(32)
@@ -55,7 +58,7 @@ def save(
     return token
 
 
-def load(token: str, user: AbstractBaseUser) -> tuple[ParsedFile, dict]:
+def load(token: str, user: AbstractBaseUser | AnonymousUser) -> tuple[ParsedFile, dict]:
     """The parsed file and the organisation choices; ``PendingImportGone`` if none."""
     path = _path(token)
     try:

@@ -44,6 +44,13 @@ class PlannedRow:
     item: ActionPoint | None = None  # the item to update, at the version read
 
 
+@dataclass
+class PlannedUpdate(PlannedRow):
+    """A row that updates an item: ``item`` is always set."""
+
+    item: ActionPoint
+
+
 @dataclass(frozen=True)
 class UnknownOrganization:
     acronym: str
@@ -54,7 +61,7 @@ class UnknownOrganization:
 class Preview:
     source: str
     creates: list[PlannedRow] = field(default_factory=list)
-    updates: list[PlannedRow] = field(default_factory=list)
+    updates: list[PlannedUpdate] = field(default_factory=list)
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     unknown_organizations: list[UnknownOrganization] = field(default_factory=list)
@@ -73,7 +80,7 @@ class Preview:
     @property
     def fingerprint(self) -> str:
         """What this preview would write, in short: a confirmation is of this, or nothing."""
-        data = [
+        data: list[Any] = [
             [p.plan.pk, p.code, p.item.pk if p.item else None, p.item.version if p.item else 0]
             + [[c.field, c.after] for c in p.changes]
             for p in (*self.creates, *self.updates)
@@ -268,7 +275,7 @@ class _Planner:
         if (plan_id, code) in self.final_parent:
             return self.final_parent[(plan_id, code)]
         item = self.items.get((plan_id, code))
-        return item.parent.code.lower() if item and item.parent_id else ""
+        return item.parent.code.lower() if item and item.parent else ""
 
     def _check_parent(self, row: ParsedRow, resolved: dict) -> bool:
         plan, code = resolved["plan"], row.values["code"].lower()
@@ -340,7 +347,7 @@ class _Planner:
             self.preview.unchanged += 1
             return
         self.preview.updates.append(
-            PlannedRow(row.row, plan, item.code, item.title, changes, values, item=item)
+            PlannedUpdate(row.row, plan, item.code, item.title, changes, values, item=item)
         )
 
 

@@ -2,13 +2,14 @@
 
 import csv
 import tempfile
-from typing import IO
+from typing import IO, cast
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from actions.models import ActionPlan
 
@@ -21,7 +22,7 @@ def template_xlsx() -> IO[bytes]:
     what it takes, a status list, and a second sheet with the same and the site's plans
     and areas (the keys and codes the rows must use)."""
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = cast(Worksheet, workbook.active)  # a new workbook has one, a worksheet
     sheet.title = _("Action points")[:31]
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -68,12 +69,12 @@ def _export(request: HttpRequest) -> _Export | HttpResponse:
     )
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
-def _csv_export(request: HttpRequest, *, hxl: bool) -> HttpResponse:
+def _csv_export(request: HttpRequest, *, hxl: bool) -> HttpResponseBase:
     listed = _export(request)
     if isinstance(listed, HttpResponse):
         return listed
@@ -84,19 +85,19 @@ def _csv_export(request: HttpRequest, *, hxl: bool) -> HttpResponse:
 
 @never_cache
 @require_safe
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: HttpRequest) -> HttpResponseBase:
     return _csv_export(request, hxl=False)
 
 
 @never_cache
 @require_safe
-def export_hxl(request: HttpRequest) -> HttpResponse:
+def export_hxl(request: HttpRequest) -> HttpResponseBase:
     return _csv_export(request, hxl=True)
 
 
 @never_cache
 @require_safe
-def export_xlsx(request: HttpRequest) -> HttpResponse:
+def export_xlsx(request: HttpRequest) -> HttpResponseBase:
     listed = _export(request)
     if isinstance(listed, HttpResponse):
         return listed
@@ -130,7 +131,7 @@ def _list_url(request: HttpRequest) -> str:
 
 @never_cache
 @require_safe
-def import_template(request: HttpRequest, extension: str) -> HttpResponse:
+def import_template(request: HttpRequest, extension: str) -> HttpResponseBase:
     permissions.require_coordinator(request.user)
     if extension == "csv":
         response = HttpResponse(template.template_csv(), content_type=export.CSV_CONTENT_TYPE)

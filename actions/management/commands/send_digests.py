@@ -45,7 +45,7 @@ class Command(BaseCommand):
             line = f"  {result.outcome:<12} {row.kind:<10} {self._who(row.person)}"
             self.stdout.write(line + (f"  ({result.detail})" if result.detail else ""))
 
-        counts = {outcome: 0 for outcome in delivery.Outcome}
+        counts: dict[str, int] = {outcome: 0 for outcome in delivery.Outcome}
         for result in results:
             counts[result.outcome] += 1
         left = len(ids) - len(results)
