@@ -1,1 +1,1 @@
-"""The performance benchmark: ``make bench`` (``python bench/run.py``); see docs/performance.md."""
+"""The performance benchmark: ``make bench`` (``python bench/run.py``); results in bench/results/."""

@@ -1,4 +1,4 @@
-"""Indexes for the pages at 100,000 action points (docs/performance.md has the measurements).
+"""Indexes for the pages at 100,000 action points (README, "Performance", has the measurements).
 
 On every database: the list's filters and the dashboard's counts (area, status, due date),
 open items by due date (a partial index), sorting by due date, and the reverse lookups of
