@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.core.mail import get_connection
+from django.core.mail import EmailMessage, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+from django.core.mail.message import forbid_multi_line_headers, sanitize_address
 from django.db.models import Case, F, Q, QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -212,6 +213,31 @@ def _record_failure(delivery: DigestDelivery, exc: Exception) -> Result:
     return result
 
 
+def unusable_recipient(message: EmailMessage) -> str:
+    """Why no SMTP server could be asked to deliver this message (a line break in the
+    person's name, an address that is not one), or "". Checked before sending, as the backend
+    would check it, so that one person's bad data fails their delivery and not the batch."""
+    encoding = message.encoding or settings.DEFAULT_CHARSET
+    try:
+        for address in message.recipients():
+            sanitize_address(address, encoding)
+        forbid_multi_line_headers("To", ", ".join(message.to), encoding)
+    except ValueError as exc:  # BadHeaderError is a ValueError
+        return str(exc)
+    return ""
+
+
+def _record_unusable(delivery: DigestDelivery, problem: str) -> Result:
+    error = (
+        _("The address or name cannot be used in an e-mail: %(problem)s") % {"problem": problem}
+    )[:2000]
+    DigestDelivery.objects.filter(pk=delivery.pk).update(
+        status=State.FAILED, lease_until=None, error=error
+    )
+    logger.warning("Digest delivery %s failed: %s", delivery.pk, error)
+    return Result(delivery.pk, Outcome.FAILED, error)
+
+
 def deliver(
     delivery_id: int,
     *,
@@ -259,6 +285,9 @@ def deliver(
                 message = composed.message()
                 if delivery.message_id:  # the row's, even if the recipe changed meanwhile
                     message.extra_headers["Message-ID"] = delivery.message_id
+                problem = unusable_recipient(message)
+                if problem:
+                    return _record_unusable(delivery, problem)
                 (connection or get_connection()).send_messages([message])
         except Exception as exc:
             if isinstance(connection, SMTPBackend):

@@ -14,6 +14,7 @@ from aiosmtpd.controller import Controller
 from django.core.management import CommandError, call_command
 
 from actions.models import DigestDelivery
+from participants.models import Person
 from pimtracker.settings import _email_settings
 from tests.actions.digests import scenario as s
 
@@ -199,3 +200,15 @@ def test_a_recipient_refused_by_the_server_fails_and_the_others_are_delivered(
 def test_email_url_examples_are_understood(url, expected):
     config = _email_settings(url)
     assert {k: config.get(k) for k in expected} == expected
+
+
+def test_a_recipient_whose_name_breaks_the_header_fails_alone(scenario, smtp_server):
+    # A line break pasted into a name: the e-mail's To header cannot carry it.
+    Person.objects.filter(pk=scenario.dana.pk).update(last_name="Core\nBcc: someone@example.org")
+    smtp_server.start()
+    send_digests()
+    assert smtp_server.inbox.to == [EXPECTED[0], EXPECTED[2]]
+    broken = DigestDelivery.objects.get(person=scenario.dana, period=s.PERIOD)
+    assert broken.status == DigestDelivery.State.FAILED
+    assert "cannot be used in an e-mail" in broken.error
+    assert all("someone@example.org" not in envelope for envelope in smtp_server.inbox.envelopes)
