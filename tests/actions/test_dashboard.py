@@ -11,12 +11,8 @@ from actions.models import ActionPoint, Area, Status
 from actions.progress import OPEN_STATUSES
 from participants.models import Organization
 from tests.actions.conftest import html_of, section
-from tests.factories import (
-    ActionPlanFactory,
-    ActionPointFactory,
-    AreaFactory,
-    OrganizationFactory,
-)
+from tests.bulk import create_action_points
+from tests.factories import ActionPlanFactory, AreaFactory, OrganizationFactory
 
 # A number cell of a progress table, the overdue one with its link or emphasis.
 NUMBER = re.compile(r'<td class="num[^"]*">(?:<[^>]*>)?(\d+)')
@@ -65,15 +61,16 @@ def mixed_items(plan, organizations, today):
         [organizations["UNHCR"], ngos[1], ngos[2]],
     ]
     statuses = list(Status)
-    for i in range(60):
-        area = areas[i % len(areas)]
-        ActionPointFactory(
-            area=area,
-            code=f"{area.code}-{i}",
+    create_action_points(
+        dict(
+            area=areas[i % len(areas)],
+            code=f"{areas[i % len(areas)].code}-{i}",
             status=statuses[i % len(statuses)],
             due_date=None if i % 7 == 0 else today + datetime.timedelta(days=i % 11 - 6),
             leads=leads[(i // 2) % len(leads)],
         )
+        for i in range(60)
+    )
 
 
 def test_area_and_organisation_counts_are_those_of_every_item_counted_by_hand(
@@ -112,9 +109,11 @@ def test_the_25_organisations_leading_most_items_show_most_first(viewer, plan):
     # 30 organisations leading 1, 2, 3, 1, 2, 3, … items: ten lead one item each, and only
     # five of those fit in the 25 rows, the first by acronym.
     leading = [OrganizationFactory(acronym=f"ORG{n:02d}") for n in range(30)]
-    for n, organization in enumerate(leading):
-        for k in range(n % 3 + 1):
-            ActionPointFactory(area=area, code=f"A-{n}-{k}", leads=[organization])
+    create_action_points(
+        dict(area=area, code=f"A-{n}-{k}", leads=[organization])
+        for n, organization in enumerate(leading)
+        for k in range(n % 3 + 1)
+    )
     OrganizationFactory(acronym="IDLE")
 
     html = html_of(viewer.get("/"))

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from actions import services
 from actions.models import Status
+from tests.bulk import create_action_points
 from tests.factories import ActionPlanFactory, ActionPointFactory, AreaFactory, ForumFactory
 
 
@@ -236,7 +237,7 @@ def test_a_page_past_the_end_is_empty_and_says_so(viewer, items):
 @pytest.fixture
 def many(plan):
     area = plan.areas.get(code="D")
-    return [ActionPointFactory(area=area, code=f"D-{n}", position=n) for n in range(1, 121)]
+    return create_action_points(dict(area=area, code=f"D-{n}", position=n) for n in range(1, 121))
 
 
 def test_fifty_a_page_and_page_links_keep_the_filters(viewer, many):

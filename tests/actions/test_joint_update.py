@@ -14,6 +14,7 @@ from django.utils import timezone
 from actions import services
 from actions.models import Status
 from tests.actions.conftest import section
+from tests.bulk import change_action_points, create_action_points
 from tests.factories import ActionPointFactory
 
 
@@ -180,12 +181,16 @@ def test_the_plan_page_links_to_it_and_coordinators_to_the_import(coordinator, v
 def test_it_runs_the_same_queries_for_4_items_as_for_40(
     coordinator, plan, organizations, django_assert_num_queries, n, today
 ):
-    for i in range(n):
-        item = ActionPointFactory(
-            area=plan.areas.get(code="ABCD"[i % 4]), code=f"{'ABCD'[i % 4]}-{i + 1}",
-            leads=[organizations["IOM"]], due_date=today + datetime.timedelta(days=i - 10),
-        )  # fmt: skip
-        services.change_action_point(action_point=item, by=coordinator.user, note=f"Note {i}")
+    items = create_action_points(
+        dict(
+            area=plan.areas.get(code="ABCD"[i % 4]),
+            code=f"{'ABCD'[i % 4]}-{i + 1}",
+            leads=[organizations["IOM"]],
+            due_date=today + datetime.timedelta(days=i - 10),
+        )
+        for i in range(n)
+    )
+    change_action_points(items, by=coordinator.user, note=[f"Note {i}" for i in range(n)])
     expected = (
         2  # the session; the user
         # The user's groups and person (the role; prepared by; the navigation's "My items"

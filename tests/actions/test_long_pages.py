@@ -1,7 +1,7 @@
 """Pages about someone's or something's items stay light however many there are: each group
 shows its first rows, the count of all of them, and a link to the list that holds the rest.
 
-Rows are bulk-created (no journal): these tests read pages, they change nothing.
+Rows are bulk-created (tests.bulk): these tests read pages, they change nothing.
 """
 
 import datetime
@@ -13,9 +13,7 @@ from django.utils import timezone
 
 from actions.models import ActionPoint, Status
 from tests.actions.conftest import section
-
-Lead = ActionPoint.lead_organizations.through
-Focal = ActionPoint.focal_points.through
+from tests.bulk import create_action_points
 
 
 @pytest.fixture
@@ -23,19 +21,14 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def save_items(items: list[ActionPoint], leads=(), focal=()) -> list[ActionPoint]:
-    items = ActionPoint.objects.bulk_create(items)
-    Lead.objects.bulk_create(
-        Lead(actionpoint=item, organization=org) for item in items for org in leads
-    )
-    Focal.objects.bulk_create(Focal(actionpoint=item, person=p) for item in items for p in focal)
-    return items
+def save_items(items: list[dict], leads=(), focal=()) -> list[ActionPoint]:
+    return create_action_points({**item, "leads": leads, "focal": focal} for item in items)
 
 
-def item(area, number, **fields) -> ActionPoint:
+def item(area, number, **fields) -> dict:
     code = fields.pop("code", f"{area.code}-{number}")
-    return ActionPoint(
-        plan=area.plan, area=area, code=code, position=number, title=f"Item {code}", **fields
+    return dict(
+        area=area, code=code, position=number, title=f"Item {code}", description="", **fields
     )
 
 

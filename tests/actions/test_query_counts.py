@@ -8,9 +8,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from actions import services
 from actions.models import Status
-from tests.factories import ActionPointFactory, PersonFactory
+from tests.bulk import change_action_points, create_action_points, create_people
 
 SIZES = [5, 200]
 
@@ -29,8 +28,8 @@ def rows(request, plan, organizations, partner_iom, coordinator):
     today = timezone.localdate()
     areas = list(plan.areas.all())
     statuses = list(Status)
-    for i in range(n):
-        item = ActionPointFactory(
+    items = create_action_points(
+        dict(
             area=areas[i % len(areas)],
             code=f"{areas[i % len(areas)].code}-{i + 1}",
             position=i,
@@ -39,7 +38,9 @@ def rows(request, plan, organizations, partner_iom, coordinator):
             focal=[partner_iom.person],
             due_date=today + datetime.timedelta(days=(i % 40) - 20),
         )
-        services.change_action_point(action_point=item, by=coordinator.user, note=f"Note {i}")
+        for i in range(n)
+    )
+    change_action_points(items, by=coordinator.user, note=[f"Note {i}" for i in range(n)])
     return n
 
 
@@ -49,15 +50,18 @@ def detailed_item(request, plan, organizations, partner_iom, coordinator):
     ``n`` journal entries."""
     n = request.param
     area = plan.areas.get(code="C")
-    item = ActionPointFactory(
-        area=area,
-        code="C-8",
-        leads=[organizations["IOM"], organizations["UNHCR"]],
-        focal=[partner_iom.person, *(PersonFactory() for _ in range(n))],
+    (item,) = create_action_points(
+        [
+            dict(
+                area=area,
+                code="C-8",
+                leads=[organizations["IOM"], organizations["UNHCR"]],
+                focal=[partner_iom.person, *create_people(n)],
+            )
+        ]
     )
-    for i in range(n):
-        ActionPointFactory(area=area, code=f"C-8.{i + 1}", parent=item)
-        services.change_action_point(action_point=item, by=coordinator.user, note=f"Note {i}")
+    create_action_points(dict(area=area, code=f"C-8.{i + 1}", parent=item) for i in range(n))
+    change_action_points([item] * n, by=coordinator.user, note=[f"Note {i}" for i in range(n)])
     return item
 
 

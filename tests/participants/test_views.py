@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from actions.models import Status
+from tests.bulk import create_action_points, create_organizations
 from tests.factories import ActionPointFactory, OrganizationFactory, PersonFactory
 
 
@@ -122,9 +123,10 @@ def test_pages_run_a_constant_number_of_queries(
     viewer, plan, organizations, n, django_assert_num_queries
 ):
     area = plan.areas.get(code="B")
-    for i in range(n):
-        ActionPointFactory(area=area, code=f"B-{i}", leads=[organizations["IOM"]])
-        OrganizationFactory(acronym=f"ORG{i:03d}")
+    create_action_points(
+        dict(area=area, code=f"B-{i}", leads=[organizations["IOM"]]) for i in range(n)
+    )
+    create_organizations(dict(acronym=f"ORG{i:03d}") for i in range(n))
     # Session, user, groups with the person (the role and the navigation); the COUNT and the
     # page of organisations with their counts.
     with django_assert_num_queries(5):

@@ -8,36 +8,42 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from actions import services
 from actions.api.tokens import issue_token
 from actions.models import ActionPoint, ApiToken, Status
-from tests.factories import ActionPointFactory, ForumFactory, UserFactory
+from tests.bulk import change_action_points, create_action_points
+from tests.factories import ForumFactory, UserFactory
 
 
 @pytest.fixture
 def items(plan, organizations, partner_iom, coordinator):
     today = timezone.localdate()
     area_c = plan.areas.get(code="C")
-    parent = ActionPointFactory(
-        area=area_c,
-        code="C-8",
-        title="Establish a PWG core group",
-        status=Status.IN_PROGRESS,
-        leads=[organizations["IOM"], organizations["UNHCR"]],
-        focal=[partner_iom.person],
-        forum=ForumFactory(acronym="PWG", name="Protection Working Group"),
-        due_date=today - datetime.timedelta(days=2),
+    (parent,) = create_action_points(
+        [
+            dict(
+                area=area_c,
+                code="C-8",
+                title="Establish a PWG core group",
+                status=Status.IN_PROGRESS,
+                leads=[organizations["IOM"], organizations["UNHCR"]],
+                focal=[partner_iom.person],
+                forum=ForumFactory(acronym="PWG", name="Protection Working Group"),
+                due_date=today - datetime.timedelta(days=2),
+            )
+        ]
     )
-    ActionPointFactory(area=area_c, code="C-8.1", parent=parent, title="Service mapping")
-    services.change_action_point(action_point=parent, by=partner_iom.user, note="Under way.")
-    for n in range(1, 6):
-        ActionPointFactory(
+    create_action_points([dict(area=area_c, code="C-8.1", parent=parent, title="Service mapping")])
+    change_action_points([parent], by=partner_iom.user, note="Under way.")
+    create_action_points(
+        dict(
             area=plan.areas.get(code="B"),
             code=f"B-{n}",
             position=n,
             status=Status.BLOCKED if n % 2 else Status.NOT_STARTED,
             leads=[organizations["ACTED"]],
         )
+        for n in range(1, 6)
+    )
     return ActionPoint.objects.get(pk=parent.pk)
 
 
@@ -227,14 +233,16 @@ def test_a_revoked_token_or_a_deactivated_account_is_refused(items, partner_iom)
 
 def rows(plan, organizations, partner_iom, n: int) -> None:
     area = plan.areas.get(code="A")
-    for i in range(n):
-        ActionPointFactory(
+    create_action_points(
+        dict(
             area=area,
             code=f"A-{i + 1}",
             position=i,
             leads=[organizations["IOM"], organizations["ACTED"]],
             focal=[partner_iom.person],
         )
+        for i in range(n)
+    )
 
 
 @pytest.mark.parametrize("n", [3, 60])
@@ -274,10 +282,10 @@ def test_a_token_costs_two_queries_instead_of_the_session(
 def test_the_detail_runs_the_same_queries_whatever_its_journal(
     coordinator, plan, organizations, partner_iom, django_assert_num_queries, n
 ):
-    item = ActionPointFactory(area=plan.areas.get(code="C"), code="C-8")
-    for i in range(n):
-        ActionPointFactory(area=plan.areas.get(code="C"), code=f"C-8.{i + 1}", parent=item)
-        services.change_action_point(action_point=item, by=partner_iom.user, note=f"Note {i}")
+    area = plan.areas.get(code="C")
+    (item,) = create_action_points([dict(area=area, code="C-8")])
+    create_action_points(dict(area=area, code=f"C-8.{i + 1}", parent=item) for i in range(n))
+    change_action_points([item] * n, by=partner_iom.user, note=[f"Note {i}" for i in range(n)])
     expected = (
         2  # the session; the user
         + 1  # the user's groups and person (role)

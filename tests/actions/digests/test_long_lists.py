@@ -18,14 +18,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actions import services
 from actions.digests import content, recipients
 from actions.digests.content import DIGEST_LIST_LIMIT
 from actions.digests.email import compose
 from actions.digests.snapshot import Snapshot
 from actions.models import ActionPoint, DigestKind, Status
 from tests.actions.digests import scenario as s
-from tests.factories import ActionPointFactory
+from tests.bulk import change_action_points, create_action_points
 
 SITE = "http://127.0.0.1:8000"  # SITE_URL in the test settings
 OVERDUE = 54
@@ -37,8 +36,8 @@ def scenario(plan, organizations, coordinator):
     data = s.build(plan=plan, organizations=organizations, coordinator=coordinator)
     areas = {area.code: area for area in plan.areas.all()}
     with s.at(2024, 3, 11, 6, 0):
-        data.late = [
-            ActionPointFactory(
+        data.late = create_action_points(
+            dict(
                 area=areas["A"],
                 code=f"A-{100 + n}",
                 title=f"Late <item> {n} & co",
@@ -47,9 +46,9 @@ def scenario(plan, organizations, coordinator):
                 leads=[organizations["IOM"]],
             )
             for n in range(OVERDUE - 1)
-        ]
-        data.soon = [
-            ActionPointFactory(
+        )
+        data.soon = create_action_points(
+            dict(
                 area=areas["B"],
                 code=f"B-{100 + n}",
                 title=f"Soon item {n}",
@@ -58,12 +57,9 @@ def scenario(plan, organizations, coordinator):
                 due_date=datetime.date(2024, 3, 11) + datetime.timedelta(days=n % 14),
             )
             for n in range(DUE_SOON - 1)
-        ]
+        )
     with s.at(2024, 3, 11, 6, 30):
-        for item in data.late:
-            services.change_action_point(
-                action_point=item, by=coordinator.user, status=Status.IN_PROGRESS
-            )
+        change_action_points(data.late, by=coordinator.user, status=Status.IN_PROGRESS)
     with s.at(2024, 3, 11, 7, 0):
         yield data
 
@@ -200,8 +196,9 @@ def test_partner_digest_is_cut_too_and_points_to_my_items(scenario):
 
 def test_a_partners_other_open_items_are_cut_in_plan_order(scenario, plan, organizations):
     area = plan.areas.get(code="C")
-    for n in range(52):
-        ActionPointFactory(area=area, code=f"C-{100 + n}", leads=[organizations["ACTED"]])
+    create_action_points(
+        dict(area=area, code=f"C-{100 + n}", leads=[organizations["ACTED"]]) for n in range(52)
+    )
     text = composed(scenario.ada, DigestKind.PARTNER).text
     lines = block(text, "Your other open items: 52 — the first 50 below")
     assert codes(lines) == [f"C-{100 + n}" for n in range(50)]

@@ -12,11 +12,11 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from actions import services
 from actions.models import ActionPoint, Status
 from actions.spreadsheets import export
 from actions.spreadsheets.columns import COLUMNS, restore
-from tests.factories import ActionPointFactory, ForumFactory, PersonFactory
+from tests.bulk import change_action_points, create_action_points
+from tests.factories import ForumFactory, PersonFactory
 
 FORMULAS = ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\tTab first", "\rReturn first"]
 HXL_TAGS = {
@@ -48,46 +48,53 @@ def items(plan, organizations, partner_iom, coordinator, today):
         first_name="No", last_name="Mail", email="", organization=organizations["IOM"]
     )
     pwg = ForumFactory(acronym="PWG", name="Protection Working Group")
-    parent = ActionPointFactory(
-        area=area_c,
-        code="C-8",
-        title="Establish a PWG core group",
-        position=8,
-        status=Status.IN_PROGRESS,
-        leads=[organizations["UNHCR"], organizations["IOM"]],
-        focal=[partner_iom.person, quiet],
-        forum=pwg,
-        due_date=today - datetime.timedelta(days=3),
-        description="Drive the work forward on:\n- service mapping\n- mainstreaming",
+    (parent,) = create_action_points(
+        [
+            dict(
+                area=area_c,
+                code="C-8",
+                title="Establish a PWG core group",
+                position=8,
+                status=Status.IN_PROGRESS,
+                leads=[organizations["UNHCR"], organizations["IOM"]],
+                focal=[partner_iom.person, quiet],
+                forum=pwg,
+                due_date=today - datetime.timedelta(days=3),
+                description="Drive the work forward on:\n- service mapping\n- mainstreaming",
+            )
+        ]
     )
     made = [parent]
-    made.append(
-        ActionPointFactory(
-            area=area_c,
-            code="C-8.1",
-            parent=parent,
-            position=9,
-            title="تنسيق الحماية",
-            status=Status.IN_PROGRESS,
-            leads=[organizations["ACTED"]],
-        )
+    made += create_action_points(
+        [
+            dict(
+                area=area_c,
+                code="C-8.1",
+                parent=parent,
+                position=9,
+                title="تنسيق الحماية",
+                status=Status.IN_PROGRESS,
+                leads=[organizations["ACTED"]],
+            ),
+            *(
+                dict(
+                    area=area_b,
+                    code=f"B-{n}",
+                    position=n,
+                    title=text,
+                    description=text,
+                    status=Status.IN_PROGRESS if n % 2 else Status.BLOCKED,
+                    due_date=today + datetime.timedelta(days=n),
+                )
+                for n, text in enumerate(FORMULAS, start=1)
+            ),
+            dict(area=area_b, code="B-7", position=7, title="Shared repository"),
+            dict(area=plan.areas.get(code="A"), code="A-1", title="Elsewhere"),
+        ]
     )
-    for n, text in enumerate(FORMULAS, start=1):
-        made.append(
-            ActionPointFactory(
-                area=area_b,
-                code=f"B-{n}",
-                position=n,
-                title=text,
-                description=text,
-                status=Status.IN_PROGRESS if n % 2 else Status.BLOCKED,
-                due_date=today + datetime.timedelta(days=n),
-            )
-        )
-    done = ActionPointFactory(area=area_b, code="B-7", position=7, title="Shared repository")
-    services.change_action_point(action_point=done, by=coordinator.user, status=Status.DONE)
-    made.append(ActionPoint.objects.get(pk=done.pk))
-    made.append(ActionPointFactory(area=plan.areas.get(code="A"), code="A-1", title="Elsewhere"))
+    done = made[-2]
+    change_action_points([done], by=coordinator.user, status=Status.DONE)
+    made[-2] = ActionPoint.objects.get(pk=done.pk)
     return made
 
 
