@@ -288,7 +288,9 @@ class UpdateKind(models.TextChoices):
 
 
 class ActionUpdate(models.Model):
-    """One entry of an action point's journal. Rows are written once and never changed."""
+    """One entry of an action point's journal. Rows are written once and never changed:
+    the database refuses to update or delete them (triggers, migration 0007), except to
+    clear the author of a deleted account, whose name the row keeps."""
 
     Kind = UpdateKind
 
@@ -307,6 +309,8 @@ class ActionUpdate(models.Model):
         blank=True,
         related_name="action_updates",
     )
+    # The author's name when the entry was written: it stays when their account is deleted.
+    author_name = models.CharField(_("author's name"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     kind = models.CharField(_("kind"), max_length=15, choices=Kind)
     status_before = models.CharField(_("status before"), max_length=12, choices=Status, blank=True)
@@ -316,8 +320,7 @@ class ActionUpdate(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     version = models.PositiveIntegerField(_("version after"))
 
-    # Not columns: set for the templates by ``selectors.label_journal_entries``.
-    author_name: str
+    # Not a column: set for the templates by ``selectors.label_journal_entries``.
     change_rows: list[tuple[str, str, str]]
 
     class Meta:

@@ -84,7 +84,8 @@ def journal_entries(queryset: QuerySet[ActionUpdate]) -> QuerySet[ActionUpdate]:
 def label_journal_entries(entries: list[ActionUpdate]) -> list[ActionUpdate]:
     """Give each entry its author's name and readable change rows, for the templates."""
     for entry in entries:
-        entry.author_name = display_name(entry.author)
+        if entry.author_id:  # the current name; the one written with it once deleted
+            entry.author_name = display_name(entry.author)
         entry.change_rows = [
             (_field_label(name), before, after)
             for name, (before, after) in sorted(entry.changes.items())

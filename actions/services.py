@@ -26,6 +26,7 @@ from django.utils import timezone
 from participants.models import Organization, Person
 
 from .models import REPORT_ORDER, ActionPlan, ActionPoint, ActionUpdate, Area, Status
+from .selectors import display_name
 
 User = AuthUser | AnonymousUser | None
 
@@ -120,6 +121,7 @@ def create_action_point(
         ActionUpdate.objects.create(
             action_point=item,
             author=_author(by),
+            author_name=display_name(_author(by)),
             created_at=now,
             kind=ActionUpdate.Kind.CREATED,
             status_after=status,
@@ -197,6 +199,7 @@ def change_action_point(
         return ActionUpdate.objects.create(
             action_point=item,
             author=_author(by),
+            author_name=display_name(_author(by)),
             created_at=now,
             kind=_kind_of(diff),
             status_before=status_before,

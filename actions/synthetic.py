@@ -91,11 +91,22 @@ def remove_load_data() -> None:
         plan = ActionPlan.objects.filter(key=PLAN_KEY).first()
         if plan:
             items = ActionPoint.objects.filter(plan=plan)
-            # The journal is protected against deletion one row at a time; a data set is
-            # removed as a whole, with a plain SQL delete.
-            ActionUpdate.objects.filter(action_point__plan=plan)._raw_delete(connection.alias)
-            items.filter(parent__isnull=False).delete()
-            items.delete()
+            # The database keeps a journal row only while its item exists (migration 0007):
+            # the data set goes items first, with plain SQL deletes (the foreign keys are
+            # checked at commit), then the journal rows left without an item.
+            Through = ActionPoint.lead_organizations.through
+            Through.objects.filter(actionpoint__plan=plan)._raw_delete(connection.alias)
+            Focal = ActionPoint.focal_points.through
+            Focal.objects.filter(actionpoint__plan=plan)._raw_delete(connection.alias)
+            journal = list(
+                ActionUpdate.objects.filter(action_point__plan=plan).values_list("pk", flat=True)
+            )
+            items.filter(parent__isnull=False)._raw_delete(connection.alias)
+            items._raw_delete(connection.alias)
+            for start in range(0, len(journal), BATCH):
+                ActionUpdate.objects.filter(pk__in=journal[start : start + BATCH])._raw_delete(
+                    connection.alias
+                )
             plan.delete()
         Person.objects.filter(email__endswith="@load.example.org").delete()
         User.objects.filter(username__startswith="load-").delete()

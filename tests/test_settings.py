@@ -85,7 +85,7 @@ def test_database_url_for_postgresql():
 
 def test_default_database_is_sqlite_under_var():
     db = settings_with()["DATABASES"]["default"]
-    assert db["ENGINE"] == "django.db.backends.sqlite3"
+    assert db["ENGINE"] == "pimtracker.sqlite"  # Django's, flushing the journal last
     assert db["NAME"] == str(BASE_DIR / "var" / "pimtracker.sqlite3")
 
 

@@ -203,7 +203,7 @@ def _due(due_date: datetime.date | None, today: datetime.date) -> tuple[str, str
 
 def _author(entry: ActionUpdate) -> str:
     if entry.author is None:
-        return _("PIM Tracker")
+        return entry.author_name or _("PIM Tracker")
     person = getattr(entry.author, "person", None)
     return person.full_name if person else entry.author.get_username()
 

@@ -7,7 +7,8 @@ import datetime
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from actions.models import ActionPoint, DigestDelivery
+from actions import services
+from actions.models import ActionPoint, ActionUpdate, DigestDelivery
 from participants.models import Person
 from tests.factories import ActionPointFactory, AreaFactory, OrganizationFactory, PersonFactory
 
@@ -133,3 +134,39 @@ def test_many_people_may_have_no_email(db):
         [Person(first_name="P", last_name=str(n), organization=org, email="") for n in range(3)]
     )
     assert Person.objects.filter(email="").count() == 3
+
+
+IMMUTABLE = "journal entries are immutable"  # the journal triggers' message
+
+
+def test_raw_sql_cannot_change_a_journal_entry(item, coordinator):
+    services.change_action_point(action_point=item, by=coordinator.user, note="Met IOM.")
+    entry = ActionUpdate.objects.get(action_point=item, note="Met IOM.")
+    table = ActionUpdate._meta.db_table
+    with refused(IMMUTABLE), connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET note = %s WHERE id = %s", ["Forged.", entry.pk])  # noqa: S608
+    with refused(IMMUTABLE):
+        ActionUpdate.objects.filter(pk=entry.pk).update(author=None, note="")
+    entry.refresh_from_db()
+    assert (entry.note, entry.author) == ("Met IOM.", coordinator.user)
+
+
+def test_raw_sql_cannot_delete_a_journal_entry(item):
+    table = ActionUpdate._meta.db_table
+    with refused(IMMUTABLE), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE action_point_id = %s", [item.pk])  # noqa: S608
+    with refused(IMMUTABLE):
+        ActionUpdate.objects.filter(action_point=item)._raw_delete(connection.alias)
+    assert ActionUpdate.objects.filter(action_point=item).count() == 1
+
+
+def test_deleting_an_author_keeps_their_name_on_the_journal(item, partner_iom, coordinator):
+    services.change_action_point(action_point=item, by=partner_iom.user, note="Under way.")
+    partner_iom.person.user = None
+    partner_iom.person.save()
+    partner_iom.user.delete()
+    entry = ActionUpdate.objects.get(action_point=item, note="Under way.")
+    assert entry.author is None
+    assert entry.author_name == "Iom_partner Demo"
+    page = coordinator.get(item.get_absolute_url()).content.decode()
+    assert "Iom_partner Demo" in page
