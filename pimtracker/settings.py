@@ -152,7 +152,26 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))).resolve()
+# In production WhiteNoise serves what collectstatic gathered: compressed (gzip, and Brotli
+# if that package is installed), with content hashes in the names so that a far-future
+# cache is safe.
+# While developing, runserver serves static files itself and needs no collectstatic after
+# each CSS edit.
+if not DEBUG:
+    # Right after SecurityMiddleware (HTTPS redirect first), before sessions and the database.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 
 # --- E-mail ---------------------------------------------------------------------------
