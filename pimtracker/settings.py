@@ -42,7 +42,15 @@ if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
         "SECRET_KEY must be set to a random value of 50 characters or more when DEBUG is off."
     )
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=list(LOCAL_HOSTS))
+# DEBUG shows anyone every URL pattern, setting name and traceback: a site that answers to
+# any name but this machine's must run with DEBUG off, not by remembering to turn it off.
+if DEBUG and any(host not in LOCAL_HOSTS for host in ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "DEBUG is on but ALLOWED_HOSTS names a host other than 127.0.0.1, localhost or [::1]: "
+        "set DEBUG=0 (and a SECRET_KEY) to serve other hosts."
+    )
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
