@@ -135,6 +135,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password-reset and invitation (set-password) links: valid three days, so an invitation
+# sent on Thursday still works on Monday after a weekend without connection.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 LOGIN_URL = "login"
 # A view that routes by role: partners to their own items, everyone else to the dashboard.
 LOGIN_REDIRECT_URL = "landing"
