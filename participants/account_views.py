@@ -1,7 +1,18 @@
-"""The signed-in person's own account: choosing a password from an invitation."""
+"""The signed-in person's own account: choosing a password from an invitation, and /settings/."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import PasswordResetConfirmView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from actions import permissions
+
+from . import services
+from .forms import LanguageForm
 
 
 class SetPasswordView(PasswordResetConfirmView):
@@ -23,3 +34,37 @@ class SetPasswordView(PasswordResetConfirmView):
 
 
 set_password = SetPasswordView.as_view()
+
+
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Everyone signed in: notifications, language, password."""
+    person = permissions.person_of(request.user)
+    current = person.language if person else request.LANGUAGE_CODE
+    form = LanguageForm(request.POST or None, initial={"language": current})
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        if person is not None:
+            services.change_language(person=person, language=language)
+        response = redirect("settings")
+        # The pages follow the cookie; the person's language is for their e-mails.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 60 * 60,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+        messages.success(request, _("Language saved."))
+        return response
+    return render(
+        request,
+        "participants/settings.html",
+        {
+            "person": person,
+            "form": form,
+            "role": permissions.role_of(request.user),
+            "account": request.user,
+        },
+    )

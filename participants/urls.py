@@ -10,4 +10,5 @@ urlpatterns = [
         account_views.set_password,
         name="set_password",
     ),
+    path("settings/", account_views.settings_page, name="settings"),
 ]
