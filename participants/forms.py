@@ -1,5 +1,7 @@
 """Forms of the people and settings pages: they parse input; the services decide."""
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +54,7 @@ class LeaveForm(forms.Form):
         help_text=_("Becomes focal point of each of their items."),
     )
 
-    def __init__(self, *args, leaver: Person, **kwargs) -> None:
+    def __init__(self, *args: Any, leaver: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["successor"].queryset = (
             Person.objects.active().exclude(pk=leaver.pk).select_related("organization")
@@ -78,10 +80,17 @@ class PeopleFilterForm(forms.Form):
     )
     state = forms.ChoiceField(label=_("State"), required=False, choices=STATE_CHOICES)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         acronyms = Organization.objects.order_by("acronym").values_list("acronym", flat=True)
         self.fields["organization"].choices = [
             ("", _("All organisations")),
             *((a, a) for a in acronyms),
         ]
+
+
+class GiveAccessForm(forms.Form):
+    """An account for someone already recorded without one."""
+
+    email = forms.EmailField(label=_("Work e-mail"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial="partner")

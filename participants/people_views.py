@@ -3,6 +3,9 @@ someone leaves. Each view checks the role first (``require_coordinator``, or the
 permission-checked fetch), then calls one service; the admin stays for repairs.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,7 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from actions import permissions
 
 from . import selectors, services
-from .forms import InviteForm, LeaveForm, PeopleFilterForm, RoleForm
+from .forms import GiveAccessForm, InviteForm, LeaveForm, PeopleFilterForm, RoleForm
+from .models import Person
 
 PAGE_SIZE = 50
 
@@ -75,19 +79,28 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "role": role,
             "state": services.invitation_state(person),
             "role_form": RoleForm(initial={"role": role}),
+            "access_form": GiveAccessForm(initial={"email": person.email}),
             "is_self": person.user_id == request.user.pk,
             **selectors.person_page(person),
         },
     )
 
 
-def _act(request: HttpRequest, pk: int, service, done: str, **arguments) -> HttpResponse:
+def _act(
+    request: HttpRequest, pk: int, service: Callable[..., object], done: str, **arguments: Any
+) -> HttpResponse:
     """Run one access service on the person and say how it went, on their page."""
     person = selectors.get_person_for_coordinator(request.user, pk)
     return _run(request, person, service, done, **arguments)
 
 
-def _run(request: HttpRequest, person, service, done: str, **arguments) -> HttpResponse:
+def _run(
+    request: HttpRequest,
+    person: Person,
+    service: Callable[..., object],
+    done: str,
+    **arguments: Any,
+) -> HttpResponse:
     try:
         service(by=request.user, person=person, **arguments)
     except services.AccessError as exc:
@@ -110,6 +123,22 @@ def person_role(request: HttpRequest, pk: int) -> HttpResponse:
         services.change_role,
         _("The role of %(person)s was changed."),
         role=form.cleaned_data["role"],
+    )
+
+
+@require_POST
+def person_give_access(request: HttpRequest, pk: int) -> HttpResponse:
+    person = selectors.get_person_for_coordinator(request.user, pk)
+    form = GiveAccessForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter a valid e-mail address and choose a role."))
+        return redirect("person_detail", pk=pk)
+    return _run(
+        request,
+        person,
+        services.invite_existing_person,
+        _("%(person)s is invited: a link to choose a password was e-mailed to them."),
+        **form.cleaned_data,
     )
 
 

@@ -119,6 +119,33 @@ def _refuse_self(by: User, person: Person, what: str) -> None:
         )
 
 
+def _refuse_known_email(email: str, *, except_person: Person | None = None) -> None:
+    people = Person.objects.filter(email__iexact=email).select_related("organization")
+    if except_person is not None:
+        people = people.exclude(pk=except_person.pk)
+    taken = people.first()
+    Account = get_user_model()
+    if (
+        taken is not None
+        or Account.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).exists()
+    ):
+        raise AccessError(
+            _("%(email)s is already in PIM Tracker%(who)s: open their page instead.")
+            % {"email": email, "who": f" ({taken})" if taken else ""}
+        )
+
+
+def _new_account(*, email: str, first_name: str, last_name: str, role: str) -> AbstractBaseUser:
+    """An account named by its e-mail address, with ``role`` and no usable password."""
+    account = get_user_model()(
+        username=email, email=email, first_name=first_name, last_name=last_name
+    )
+    account.set_unusable_password()
+    account.save()
+    _give_role(account, role)
+    return account
+
+
 def invite_person(
     *,
     by: User,
@@ -139,28 +166,12 @@ def invite_person(
     first_name, last_name = first_name.strip(), last_name.strip()
     if not (email and first_name and last_name):
         raise AccessError(_("First name, last name and e-mail are all needed."))
-    Account = get_user_model()
     try:
         with transaction.atomic():
-            taken = (
-                Person.objects.filter(email__iexact=email).select_related("organization").first()
+            _refuse_known_email(email)
+            account = _new_account(
+                email=email, first_name=first_name, last_name=last_name, role=role
             )
-            if (
-                taken is not None
-                or Account.objects.filter(
-                    Q(username__iexact=email) | Q(email__iexact=email)
-                ).exists()
-            ):
-                raise AccessError(
-                    _("%(email)s is already in PIM Tracker%(who)s: open their page instead.")
-                    % {"email": email, "who": f" ({taken})" if taken else ""}
-                )
-            account = Account(
-                username=email, email=email, first_name=first_name, last_name=last_name
-            )
-            account.set_unusable_password()
-            account.save()
-            _give_role(account, role)
             person = Person.objects.create(
                 first_name=first_name,
                 last_name=last_name,
@@ -173,6 +184,44 @@ def invite_person(
                 transaction.on_commit(lambda: send_invitation(person.pk))
     except IntegrityError as exc:
         # Two coordinators inviting the same address at once: the second one loses here.
+        raise AccessError(_("%(email)s is already in PIM Tracker.") % {"email": email}) from exc
+    return person
+
+
+def invite_existing_person(
+    *, by: User, person: Person, email: str, role: str, send_email: bool = True
+) -> Person:
+    """Give an account to someone already recorded without one (most people of an imported
+    plan): as ``invite_person``, keeping the person, their items and memberships.
+
+    The address entered becomes their work e-mail; one known for someone else is refused.
+    """
+    _check_role(role)
+    email = email.strip().lower()
+    if not email:
+        raise AccessError(_("An e-mail address is needed to send the invitation."))
+    try:
+        with transaction.atomic():
+            person = Person.objects.select_for_update().get(pk=person.pk)
+            if person.user_id is not None:
+                raise AccessError(
+                    _("%(person)s already has an account.") % {"person": person.full_name}
+                )
+            if not person.is_active or person.left_on is not None:
+                raise AccessError(
+                    _("%(person)s is not active: reactivate them first.")
+                    % {"person": person.full_name}
+                )
+            _refuse_known_email(email, except_person=person)
+            person.user = _new_account(
+                email=email, first_name=person.first_name, last_name=person.last_name, role=role
+            )
+            person.email = email
+            person.save(update_fields=["user", "email"])
+            _record(by, person, AccessChange.Kind.INVITED, _("as %(role)s") % {"role": role})
+            if send_email:
+                transaction.on_commit(lambda: send_invitation(person.pk))
+    except IntegrityError as exc:
         raise AccessError(_("%(email)s is already in PIM Tracker.") % {"email": email}) from exc
     return person
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/invite/", people_views.person_invite, name="person_invite"),
     path("people/log/", people_views.access_log, name="access_log"),
     path("people/<int:pk>/", people_views.person_detail, name="person_detail"),
+    path("people/<int:pk>/invite/", people_views.person_give_access, name="person_give_access"),
     path("people/<int:pk>/role/", people_views.person_role, name="person_role"),
     path("people/<int:pk>/deactivate/", people_views.person_deactivate, name="person_deactivate"),
     path("people/<int:pk>/reactivate/", people_views.person_reactivate, name="person_reactivate"),

@@ -59,6 +59,7 @@ def every_people_url(person_pk: int) -> list[tuple[str, str, dict]]:
         ("post", "/people/invite/", INVITE),
         ("get", "/people/log/", {}),
         ("get", f"/people/{person_pk}/", {}),
+        ("post", f"/people/{person_pk}/invite/", {"email": "x@example.org", "role": "viewer"}),
         ("post", f"/people/{person_pk}/role/", {"role": "coordinator"}),
         ("post", f"/people/{person_pk}/deactivate/", {}),
         ("post", f"/people/{person_pk}/reactivate/", {}),
@@ -74,8 +75,9 @@ def test_viewer_and_partner_get_403_on_every_people_url_and_nothing_changes(
     request, role, invited, partner_acted, mailoutbox, django_capture_on_commit_callbacks
 ):
     client = request.getfixturevalue(role)
+    recorded = PersonFactory(first_name="Nour", last_name="Ali", email="")
     before = state_of_everything()
-    for target in (invited, partner_acted.person):
+    for target in (invited, partner_acted.person, recorded):
         for method, url, data in every_people_url(target.pk):
             with django_capture_on_commit_callbacks(execute=True):
                 response = getattr(client, method)(url, data)
@@ -293,3 +295,41 @@ def test_a_leave_form_without_a_date_changes_nothing(coordinator, partner_iom):
 def test_an_unknown_person_is_404_for_a_coordinator(coordinator):
     assert coordinator.get("/people/999999/").status_code == 404
     assert coordinator.post("/people/999999/deactivate/").status_code == 404
+
+
+def test_someone_recorded_without_an_account_is_given_one_from_their_page(
+    coordinator, plan, organizations, mailoutbox, django_capture_on_commit_callbacks
+):
+    nour = PersonFactory(
+        first_name="Nour", last_name="Ali", email="", organization=organizations["IOM"]
+    )
+    item = ActionPointFactory(area=plan.areas.get(code="A"), code="A-1", focal=[nour])
+    page = coordinator.get(f"/people/{nour.pk}/").content.decode()
+    assert 'id="give-access-form"' in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page = coordinator.post(
+            f"/people/{nour.pk}/invite/",
+            {"email": "Nour.Ali@example.org", "role": "partner"},
+            follow=True,
+        ).content.decode()
+    assert "Nour Ali is invited" in page
+    nour.refresh_from_db()
+    assert nour.email == "nour.ali@example.org"
+    assert services.invitation_state(nour) == "invited"
+    assert services.role_of_person(nour) == "partner"
+    assert list(item.focal_points.all()) == [nour]
+    [mail] = mailoutbox
+    assert mail.to == ["nour.ali@example.org"]
+
+
+def test_giving_access_with_someone_elses_e_mail_changes_nothing(coordinator, partner_iom):
+    nour = PersonFactory(first_name="Nour", last_name="Ali", email="")
+    before = state_of_everything()
+    page = coordinator.post(
+        f"/people/{nour.pk}/invite/",
+        {"email": partner_iom.person.email, "role": "partner"},
+        follow=True,
+    ).content.decode()
+    assert "is already in PIM Tracker" in page
+    assert state_of_everything() == before

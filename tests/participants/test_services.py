@@ -237,3 +237,18 @@ def test_user_factory_accounts_are_not_invitations():
     user = UserFactory(username="someone")
     person = PersonFactory(user=user)
     assert services.invitation_state(person) == "active"
+
+
+def test_an_account_is_given_only_to_someone_active_without_one(coordinator, partner_iom):
+    with pytest.raises(services.AccessError, match="already has an account"):
+        services.invite_existing_person(
+            by=coordinator.user, person=partner_iom.person, email="new@example.org", role="viewer"
+        )
+    gone = PersonFactory(left_on=datetime.date(2025, 1, 1), email="")
+    with pytest.raises(services.AccessError, match="reactivate them first"):
+        services.invite_existing_person(
+            by=coordinator.user, person=gone, email="gone@example.org", role="partner"
+        )
+    gone.refresh_from_db()
+    assert gone.user is None and gone.email == ""
+    assert not AccessChange.objects.exists()
