@@ -98,6 +98,13 @@ def _record(by: User, person: Person, kind: str, detail: str = "") -> AccessChan
     )
 
 
+def _locked(person: Person) -> Person:
+    """The person read again under a row lock, with their account, so that two coordinators
+    acting on the same person at once act one after the other on fresh data."""
+    # Only the person's row: PostgreSQL cannot lock the nullable side of the account join.
+    return Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
+
+
 def _give_role(account: AbstractBaseUser, role: str) -> None:
     groups = [g for g in ROLE_GROUPS.values() if g is not None]
     account.groups.remove(*Group.objects.filter(name__in=groups))
@@ -264,7 +271,7 @@ def resend_invitation(*, by: User, person: Person, send_email: bool = True) -> N
     Without ``send_email`` the caller hands the link over itself (``set_password_link``).
     """
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        person = _locked(person)
         _pending(person)
         _record(by, person, AccessChange.Kind.INVITATION_RESENT)
         if send_email:
@@ -277,7 +284,7 @@ def cancel_invitation(*, by: User, person: Person) -> None:
     The person stays (they may be a focal point); their links stop working.
     """
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        person = _locked(person)
         account = _pending(person)
         _record(by, person, AccessChange.Kind.INVITATION_CANCELLED)
         account.delete()
@@ -287,7 +294,7 @@ def change_role(*, by: User, person: Person, role: str) -> None:
     """Give the person's account another role (coordinator, partner or viewer)."""
     _check_role(role)
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        person = _locked(person)
         if person.user is None:
             raise AccessError(
                 _("%(person)s has no account: invite them first.") % {"person": person.full_name}
@@ -307,7 +314,7 @@ def change_role(*, by: User, person: Person, role: str) -> None:
 def deactivate_person(*, by: User, person: Person) -> None:
     """Take access away: the account can no longer sign in, the person gets no digest."""
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        person = _locked(person)
         if not person.is_active:
             raise AccessError(_("%(person)s is already inactive.") % {"person": person.full_name})
         _refuse_self(by, person, _("deactivate"))
@@ -322,7 +329,7 @@ def deactivate_person(*, by: User, person: Person) -> None:
 def reactivate_person(*, by: User, person: Person) -> None:
     """Give access back to someone deactivated or who left (their ended memberships stay ended)."""
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        person = _locked(person)
         if person.is_active and person.left_on is None:
             raise AccessError(_("%(person)s is already active.") % {"person": person.full_name})
         person.is_active = True
@@ -350,7 +357,7 @@ def hand_over(
     from actions.services import change_action_point
 
     with transaction.atomic():
-        person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+        person = _locked(person)
         if person.left_on is not None:
             raise AccessError(
                 _("%(person)s already left on %(date)s.")
