@@ -4,49 +4,28 @@ Each service is one transaction and records what it did as an ``AccessChange`` r
 same transaction; e-mails leave only after the commit. A refusal raises ``AccessError``
 with a message for the coordinator, and nothing is written.
 
-Set-password links use Django's password-reset tokens (``default_token_generator``), valid
-for ``PASSWORD_RESET_TIMEOUT`` (3 days, settings). A token is one-time: it is a hash of the
-account's password and last sign-in, and setting the password changes both.
+The links and e-mails of invitations are in ``invitations``.
 """
 
 import datetime
-import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .invitations import send_invitation
 from .models import AccessChange, Organization, Person
 from .roles import ROLE_GROUPS
-
-logger = logging.getLogger(__name__)
 
 User = AbstractBaseUser | AnonymousUser | None
 
 
 class AccessError(Exception):
     """A change that cannot be made, with a message to show; nothing was written."""
-
-
-def set_password_link(account: AbstractBaseUser) -> str:
-    """The absolute link where ``account`` chooses its password; one-time, valid 3 days."""
-    uidb64 = urlsafe_base64_encode(force_bytes(account.pk))
-    token = default_token_generator.make_token(account)
-    return settings.SITE_URL + reverse("set_password", args=[uidb64, token])
-
-
-def link_valid_days() -> int:
-    return settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60)
 
 
 def role_of_person(person: Person) -> str | None:
@@ -233,32 +212,6 @@ def invite_existing_person(
     return person
 
 
-def send_invitation(person_pk: int) -> bool:
-    """E-mail the set-password link; False (logged) if the mail server refused it.
-
-    The invitation stays valid either way: the coordinator can send it again.
-    """
-    person = Person.objects.select_related("user", "organization").get(pk=person_pk)
-    context = {
-        "person": person,
-        "link": set_password_link(person.user),
-        "days": link_valid_days(),
-        "site_url": settings.SITE_URL,
-    }
-    with translation.override(person.language):
-        subject = render_to_string("emails/invitation-subject.txt", context).strip()
-        text = render_to_string("emails/invitation-body.txt", context)
-        html = render_to_string("emails/invitation-body.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[person.email])
-    message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except OSError:  # smtplib's errors are OSErrors too
-        logger.exception("The invitation to person %s could not be sent", person_pk)
-        return False
-    return True
-
-
 def _pending(person: Person) -> AbstractBaseUser:
     if invitation_state(person) != "invited":
         raise AccessError(_("%(person)s has no pending invitation.") % {"person": person.full_name})
@@ -268,7 +221,8 @@ def _pending(person: Person) -> AbstractBaseUser:
 def resend_invitation(*, by: User, person: Person, send_email: bool = True) -> None:
     """E-mail a fresh set-password link (valid 3 days from now) to an invited person.
 
-    Without ``send_email`` the caller hands the link over itself (``set_password_link``).
+    Without ``send_email`` the caller hands the link over itself
+    (``invitations.set_password_link``).
     """
     with transaction.atomic():
         person = _locked(person)

@@ -4,14 +4,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from participants.invitations import link_valid_days, set_password_link
 from participants.models import Organization, Person
 from participants.services import (
     AccessError,
     invitation_state,
     invite_person,
-    link_valid_days,
     resend_invitation,
-    set_password_link,
 )
 
 
