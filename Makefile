@@ -7,6 +7,12 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Sign-in, e-mail and export links must point where `make run` serves, not at a fixed
+# :8000; a SITE_URL that is set (a proxy, a public name) wins.
+ifeq ($(strip $(SITE_URL)),)
+SITE_URL := http://$(HOST):$(PORT)
+endif
+RUN_ENV := SITE_URL='$(SITE_URL)'
 
 .PHONY: install run test lint fmt bench clean
 
@@ -22,16 +28,16 @@ $(VENV)/.installed: pyproject.toml
 # With a broker, a Celery worker (with beat) runs beside the web server and stops with it.
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(RUN_ENV) $(PY) manage.py load_demo
 	@echo "E-mails (digests, password resets) go to: $${EMAIL_URL:-files under var/mail/}"
 	@if [ -n "$$CELERY_BROKER_URL" ]; then \
 		trap 'kill 0' EXIT INT TERM; \
-		$(BIN)/celery -A pimtracker worker --beat --loglevel=INFO \
+		$(RUN_ENV) $(BIN)/celery -A pimtracker worker --beat --loglevel=INFO \
 			--schedule=var/celerybeat-schedule & \
-		$(PY) manage.py runserver $(HOST):$(PORT); \
+		$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT); \
 	else \
 		echo "No CELERY_BROKER_URL: tasks run in-process (python manage.py send_digests sends the weekly digests)."; \
-		$(PY) manage.py runserver $(HOST):$(PORT); \
+		$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT); \
 	fi
 
 test: install

@@ -142,6 +142,7 @@ def bench_size(size: int, seconds: int, pages: set[str], results: dict[str, Any]
     env = server.production_env(database.database_url(size), floor_file)
     log(f"--- {size:,} action points: {env['DATABASE_URL']}")
     database.prepare(size, env, log)
+    server.collect_static(env)
     captured = probe(env, size)
     results["missing"] += [f"{p['name']} ({p['reason']})" for p in captured["missing"]]
     floor_file.write_text(json.dumps({p["name"]: p["statements"] for p in captured["pages"]}))

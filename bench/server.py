@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 WORKERS = 2
 HOST = "127.0.0.1"
+# DEBUG off serves hashed static names from a manifest, which collectstatic writes.
+STATIC_ROOT = ROOT / "bench" / "data" / "static"
 
 
 def production_env(database_url: str, floor_file: Path) -> dict[str, str]:
@@ -34,9 +36,15 @@ def production_env(database_url: str, floor_file: Path) -> dict[str, str]:
         LOG_LEVEL="WARNING",
         ROOT_URLCONF="bench.urls",
         BENCH_FLOOR_FILE=str(floor_file),
+        STATIC_ROOT=str(STATIC_ROOT),
         DJANGO_SETTINGS_MODULE="pimtracker.settings",
     )
     return env
+
+
+def collect_static(env: dict[str, str]) -> None:
+    command = [str(ROOT / ".venv" / "bin" / "python"), "manage.py", "collectstatic", "--noinput"]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: S603
 
 
 def free_port() -> int:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Event, Forum, Membership, Organization, Participation, Person
+from .models import AccessChange, Event, Forum, Membership, Organization, Participation, Person
 
 
 @admin.register(Organization)
@@ -55,3 +55,22 @@ class EventAdmin(admin.ModelAdmin):
     list_display = ["title", "start_date", "end_date", "place"]
     search_fields = ["title", "place"]
     inlines = [ParticipationInline]
+
+
+@admin.register(AccessChange)
+class AccessChangeAdmin(admin.ModelAdmin):
+    """A record, for reading: access is changed on /people/, which writes these rows."""
+
+    list_display = ["at", "kind", "person_name", "by_name", "detail"]
+    list_filter = ["kind"]
+    search_fields = ["person_name", "by_name", "detail"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

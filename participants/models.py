@@ -271,3 +271,57 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.full_name} — {self.get_role_display()}"
+
+
+class AccessChangeKind(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    INVITATION_RESENT = "invitation_resent", _("Invitation sent again")
+    INVITATION_CANCELLED = "invitation_cancelled", _("Invitation cancelled")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    DEACTIVATED = "deactivated", _("Deactivated")
+    REACTIVATED = "reactivated", _("Reactivated")
+    LEFT = "left", _("Left; items handed over")
+
+
+class AccessChange(models.Model):
+    """One change of someone's access: who did it, when, to whom. Rows are never edited.
+
+    The names are copied as they were, so the log still reads right after an account is
+    deleted or a person renamed.
+    """
+
+    Kind = AccessChangeKind
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Empty when the change came from the command line (create_coordinator).
+    by_name = models.CharField(_("by (name)"), max_length=250, blank=True)
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="access_changes",
+    )
+    person_name = models.CharField(_("person (name)"), max_length=250)
+    kind = models.CharField(_("change"), max_length=30, choices=Kind)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("access change")
+        verbose_name_plural = _("access changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AccessChangeKind.values), name="access_change_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}: {self.person_name}"

@@ -12,7 +12,16 @@ VIEWERS = "Viewers"
 # Coordinators manage everything in these apps through the admin.
 COORDINATOR_APPS = ("participants", "actions")
 # The journal and the delivery log are records: coordinators read them, nobody edits them.
-READ_ONLY_MODELS = ("actionupdate", "digestdelivery")
+READ_ONLY_MODELS = ("actionupdate", "digestdelivery", "accesschange")
+
+# The roles a coordinator gives on /people/, each with the group that carries it; a partner
+# is in no group (their person's organisation is what they speak for). The values are
+# actions.permissions.Role's.
+ROLE_GROUPS: dict[str, str | None] = {
+    "coordinator": COORDINATORS,
+    "partner": None,
+    "viewer": VIEWERS,
+}
 
 
 def grant_coordinator_permissions(**kwargs: Any) -> None:

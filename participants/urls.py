@@ -1,8 +1,25 @@
 from django.urls import path
 
-from . import views
+from . import account_views, people_views, views
 
 urlpatterns = [
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/<path:acronym>/", views.organization_detail, name="organization_detail"),
+    path(
+        "accounts/set-password/<uidb64>/<token>/",
+        account_views.set_password,
+        name="set_password",
+    ),
+    path("settings/", account_views.settings_page, name="settings"),
+    path("people/", people_views.people_list, name="people_list"),
+    path("people/invite/", people_views.person_invite, name="person_invite"),
+    path("people/log/", people_views.access_log, name="access_log"),
+    path("people/<int:pk>/", people_views.person_detail, name="person_detail"),
+    path("people/<int:pk>/invite/", people_views.person_give_access, name="person_give_access"),
+    path("people/<int:pk>/role/", people_views.person_role, name="person_role"),
+    path("people/<int:pk>/deactivate/", people_views.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", people_views.person_reactivate, name="person_reactivate"),
+    path("people/<int:pk>/resend/", people_views.person_resend, name="person_resend"),
+    path("people/<int:pk>/cancel/", people_views.person_cancel, name="person_cancel"),
+    path("people/<int:pk>/leave/", people_views.person_leave, name="person_leave"),
 ]

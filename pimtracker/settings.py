@@ -42,7 +42,15 @@ if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
         "SECRET_KEY must be set to a random value of 50 characters or more when DEBUG is off."
     )
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=list(LOCAL_HOSTS))
+# DEBUG shows anyone every URL pattern, setting name and traceback: a site that answers to
+# any name but this machine's must run with DEBUG off, not by remembering to turn it off.
+if DEBUG and any(host not in LOCAL_HOSTS for host in ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "DEBUG is on but ALLOWED_HOSTS names a host other than 127.0.0.1, localhost or [::1]: "
+        "set DEBUG=0 (and a SECRET_KEY) to serve other hosts."
+    )
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
@@ -130,6 +138,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password-reset and invitation (set-password) links: valid three days, so an invitation
+# sent on Thursday still works on Monday after a weekend without connection.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 LOGIN_URL = "login"
 # A view that routes by role: partners to their own items, everyone else to the dashboard.
 LOGIN_REDIRECT_URL = "landing"
@@ -155,7 +166,26 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))).resolve()
+# In production WhiteNoise serves what collectstatic gathered: compressed (gzip, and Brotli
+# if that package is installed), with content hashes in the names so that a far-future
+# cache is safe.
+# While developing, runserver serves static files itself and needs no collectstatic after
+# each CSS edit.
+if not DEBUG:
+    # Right after SecurityMiddleware (HTTPS redirect first), before sessions and the database.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 
 # --- E-mail ---------------------------------------------------------------------------

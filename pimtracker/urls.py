@@ -1,12 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from . import error_pages
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("too-many-requests/", error_pages.too_many_requests, name="too_many_requests"),
     path("", include("actions.urls")),
     path("", include("participants.urls")),
 ]
 
 # A kind 403 page that explains, for an account without a role, what to ask for.
 handler403 = "actions.views.forbidden"
+# 400, 404 and 500 are Django's own handlers with the templates/400.html, 404.html, 500.html.

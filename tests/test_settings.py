@@ -22,6 +22,8 @@ SETTINGS_VARIABLES = (
     "CSRF_TRUSTED_ORIGINS",
     "CONN_MAX_AGE",
     "ROOT_URLCONF",
+    "STATIC_ROOT",
+    "BEHIND_TLS_PROXY",
     "DJANGO_SETTINGS_MODULE",
 )
 # The settings a test may look at; lazy translations (LANGUAGES) cannot be printed before

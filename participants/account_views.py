@@ -1,0 +1,70 @@
+"""The signed-in person's own account: choosing a password from an invitation, and /settings/."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import PasswordResetConfirmView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from actions import permissions
+
+from . import services
+from .forms import LanguageForm
+
+
+class SetPasswordView(PasswordResetConfirmView):
+    """The invitation link: choose a password, be signed in, land on one's own items.
+
+    Django's reset view, so the token rules are the same: one use, PASSWORD_RESET_TIMEOUT.
+    """
+
+    template_name = "participants/set_password.html"
+    post_reset_login = True
+    # Two backends are configured (django-axes first); the account signs in through Django's.
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("landing")
+
+    def get_user(self, uidb64: str):
+        account = super().get_user(uidb64)
+        # An old link of someone who left must not bring their account back to life.
+        return account if account is not None and account.is_active else None
+
+
+set_password = SetPasswordView.as_view()
+
+
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """Everyone signed in: notifications, language, password."""
+    person = permissions.person_of(request.user)
+    current = person.language if person else request.LANGUAGE_CODE
+    form = LanguageForm(request.POST or None, initial={"language": current})
+    if request.method == "POST" and form.is_valid():
+        language = form.cleaned_data["language"]
+        if person is not None:
+            services.change_language(person=person, language=language)
+        response = redirect("settings")
+        # The pages follow the cookie; the person's language is for their e-mails.
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 60 * 60,
+            samesite="Lax",
+            secure=request.is_secure(),
+            httponly=True,
+        )
+        messages.success(request, _("Language saved."))
+        return response
+    return render(
+        request,
+        "participants/settings.html",
+        {
+            "person": person,
+            "form": form,
+            "role": permissions.role_of(request.user),
+            "account": request.user,
+        },
+    )
