@@ -8,7 +8,17 @@ class ActionsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import pre_delete
 
+        from participants.models import Forum, Organization, Person
+
+        from .services import refuse_deletion_that_changes_items
         from .sign_in import remember_fresh_sign_in
 
         user_logged_in.connect(remember_fresh_sign_in, dispatch_uid="pimtracker_land_by_role")
+        for model in (Organization, Forum, Person):
+            pre_delete.connect(
+                refuse_deletion_that_changes_items,
+                sender=model,
+                dispatch_uid=f"pimtracker_journal_guard_{model.__name__}",
+            )

@@ -20,10 +20,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, ProtectedError, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from participants.models import Organization, Person
+from participants.models import Forum, Organization, Person
 
 from .models import REPORT_ORDER, ActionPlan, ActionPoint, ActionUpdate, Area, Status
 from .selectors import display_name
@@ -263,3 +264,30 @@ def change_status_of_many(
         else:
             result.changed.append(code)
     return result
+
+
+def items_a_deletion_would_change(obj: Model) -> "QuerySet[ActionPoint]":
+    """The action points whose leads, forum or focal points would change if ``obj`` (an
+    organisation, a forum or a person) were deleted: silently, with no journal row."""
+    if isinstance(obj, Organization):
+        return ActionPoint.objects.filter(lead_organizations=obj)
+    if isinstance(obj, Forum):
+        return ActionPoint.objects.filter(forum=obj)
+    if isinstance(obj, Person):
+        return ActionPoint.objects.filter(focal_points=obj)
+    return ActionPoint.objects.none()
+
+
+def refuse_deletion_that_changes_items(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    """A ``pre_delete`` receiver: deleting what items point to would change them behind the
+    journal's back, so it is refused until the items are changed through the service."""
+    items = list(items_a_deletion_would_change(instance).order_by(*REPORT_ORDER)[:10])
+    if items:
+        raise ProtectedError(deletion_refused_message(instance, items), set(items))
+
+
+def deletion_refused_message(obj: Model, items: list[ActionPoint]) -> str:
+    return _(
+        "%(name)s cannot be deleted: action points name it (%(codes)s). Change those action "
+        "points first, so that their journal records it."
+    ) % {"name": obj, "codes": ", ".join(item.code for item in items)}

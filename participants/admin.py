@@ -1,17 +1,34 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
+
+from actions.services import items_a_deletion_would_change
 
 from .models import AccessChange, Event, Forum, Membership, Organization, Participation, Person
 
 
+class RefuseDeletingWhatItemsName(admin.ModelAdmin):
+    """Lists the action points that name an object as protected, so that the admin refuses
+    to delete it (the database would otherwise change those items with no journal row)."""
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, Any, Any]:
+        to_delete, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for obj in objs:
+            for item in items_a_deletion_would_change(obj).order_by("code")[:20]:
+                protected.append(f"{item.code} {item.title} ({obj})")
+        return to_delete, counts, perms_needed, protected
+
+
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(RefuseDeletingWhatItemsName):
     list_display = ["acronym", "name", "kind"]
     list_filter = ["kind"]
     search_fields = ["acronym", "name"]
 
 
 @admin.register(Forum)
-class ForumAdmin(admin.ModelAdmin):
+class ForumAdmin(RefuseDeletingWhatItemsName):
     list_display = ["acronym", "name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["acronym", "name"]
@@ -32,7 +49,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(RefuseDeletingWhatItemsName):
     list_display = ["last_name", "first_name", "organization", "job_title", "email", "is_active"]
     list_filter = ["is_active", "organization__kind", "organization"]
     search_fields = ["first_name", "last_name", "email", "organization__acronym"]

@@ -2,9 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from actions.models import ActionPoint, ActionUpdate, Status
+from participants.models import Organization
 from participants.roles import COORDINATORS
 from tests.factories import ActionPointFactory, PersonFactory, UserFactory
 
@@ -151,3 +154,35 @@ def test_journal_cannot_be_changed_in_the_admin(admin_coordinator, item):
     assert response.status_code == 403
     entry.refresh_from_db()
     assert entry.note == ""
+
+
+@pytest.fixture
+def led_item(plan, organizations):
+    return ActionPointFactory(
+        area=plan.areas.get(code="B"), code="B-7", leads=[organizations["IOM"]]
+    )
+
+
+def test_the_admin_refuses_to_delete_an_organisation_that_leads_items(
+    admin_coordinator, led_item, organizations
+):
+    iom = organizations["IOM"]
+    url = reverse("admin:participants_organization_delete", args=[iom.pk])
+    page = admin_coordinator.get(url).content.decode()
+    assert "B-7" in page
+    response = admin_coordinator.post(url, {"post": "yes"})
+    assert response.status_code == 200  # the refusal page, not a redirect to the list
+    assert Organization.objects.filter(pk=iom.pk).exists()
+    assert list(led_item.lead_organizations.all()) == [iom]
+    assert led_item.updates.count() == 1
+
+
+def test_deleting_what_items_name_is_refused_whatever_the_path(led_item, organizations):
+    # Each in a savepoint: the refused delete spoils its transaction, as it would a request's.
+    with pytest.raises(ProtectedError, match="B-7"), transaction.atomic():
+        organizations["IOM"].delete()
+    with pytest.raises(ProtectedError, match="B-7"), transaction.atomic():
+        Organization.objects.filter(acronym="IOM").delete()
+    assert list(led_item.lead_organizations.values_list("acronym", flat=True)) == ["IOM"]
+    organizations["ECHO"].delete()  # leads nothing: deleted
+    assert not Organization.objects.filter(acronym="ECHO").exists()
