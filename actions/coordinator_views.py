@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
+
+from pimtracker.drafts import keeps_draft, post_only, take_draft
 
 from . import filters, permissions, selectors, services
 from .forms import ActionPointForm, BulkStatusForm
@@ -51,12 +53,15 @@ def action_create(request: HttpRequest) -> HttpResponse:
     return render(request, "actions/action_form.html", _form_context(form, None))
 
 
+@keeps_draft(lambda pk: reverse("action_edit", args=[pk]))
 @require_http_methods(["GET", "HEAD", "POST"])
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.get_action_point_for_edit(request.user, pk)
-    form = ActionPointForm(request.POST if request.method == "POST" else None, instance=item)
+    # A draft kept through sign-in is shown filled in, never saved by a GET.
+    entries = request.POST if request.method == "POST" else take_draft(request, request.path)
+    form = ActionPointForm(entries, instance=item)
     status = 200
-    if form.is_bound and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.change_action_point(
@@ -86,7 +91,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "actions/action_form.html", _form_context(form, item), status=status)
 
 
-@require_POST
+@post_only(lambda: reverse("action_list"))
 def bulk_status(request: HttpRequest) -> HttpResponse:
     """One status for the ticked rows, each through the service (one journal row each).
 

@@ -23,9 +23,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.views.decorators.http import require_GET, require_safe
 
 from participants.models import Person
+from pimtracker.drafts import keeps_draft, post_only, take_draft
 
 from . import dashboard, filters, permissions, selectors, services
 from .forms import UpdateForm
@@ -91,6 +92,9 @@ def _detail_context(
 ) -> dict:
     may_update = permissions.can_update(request.user, item)
     if may_update and form is None:
+        draft = take_draft(request, item.get_absolute_url())
+        form = UpdateForm(draft) if draft else None
+    if may_update and form is None:
         form = UpdateForm(initial={"status": item.status, "version": item.version})
     return {
         "item": item,
@@ -111,7 +115,12 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "actions/action_detail.html", _detail_context(request, item))
 
 
-@require_POST
+def _item_page(pk: int) -> str:
+    return reverse("action_detail", args=[pk])
+
+
+@keeps_draft(_item_page)
+@post_only(_item_page)
 def action_update(request: HttpRequest, pk: int) -> HttpResponse:
     """Status and note through the service; a stale version is refused and the user's
     note is shown back to them with the newer state."""

@@ -10,16 +10,22 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from actions import permissions
+from pimtracker.drafts import post_only
 
 from . import selectors, services
 from .forms import GiveAccessForm, InviteForm, LeaveForm, PeopleFilterForm, RoleForm
 from .models import Person
 
 PAGE_SIZE = 50
+
+
+def _person_page(pk: int) -> str:
+    return reverse("person_detail", args=[pk])
 
 
 @require_safe
@@ -110,7 +116,7 @@ def _run(
     return redirect("person_detail", pk=person.pk)
 
 
-@require_POST
+@post_only(_person_page)
 def person_role(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.get_person_for_coordinator(request.user, pk)
     form = RoleForm(request.POST)
@@ -126,7 +132,7 @@ def person_role(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@post_only(_person_page)
 def person_give_access(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.get_person_for_coordinator(request.user, pk)
     form = GiveAccessForm(request.POST)
@@ -142,7 +148,7 @@ def person_give_access(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@post_only(_person_page)
 def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
@@ -152,12 +158,12 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@post_only(_person_page)
 def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(request, pk, services.reactivate_person, _("%(person)s is active again."))
 
 
-@require_POST
+@post_only(_person_page)
 def person_resend(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
@@ -167,7 +173,7 @@ def person_resend(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@post_only(_person_page)
 def person_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,

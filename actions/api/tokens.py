@@ -16,13 +16,15 @@ from django.contrib.auth.models import User as AuthUser
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from actions import permissions
 from actions.models import ApiToken
+from pimtracker.drafts import post_only
 
 from .forms import TokenForm
 
@@ -123,7 +125,7 @@ def token_list(request: permissions.SignedInRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@post_only(lambda pk: reverse("api_tokens"))
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.require_coordinator(request.user)
     token = ApiToken.objects.select_related("user").filter(pk=pk).first()

@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from actions import filters, permissions, selectors
+from pimtracker.drafts import post_only
 
 from . import export, template
 from . import pending as pending_imports
@@ -249,7 +250,7 @@ def _render_preview(
 
 
 @never_cache
-@require_POST
+@post_only(lambda: reverse("import_preview"))
 def import_confirm(request: HttpRequest) -> HttpResponse:
     permissions.require_coordinator(request.user)
     try:
@@ -323,7 +324,7 @@ def _applied_message(result, source: str) -> str:
     }
 
 
-@require_POST
+@post_only(lambda: reverse("import_upload"))
 def import_cancel(request: HttpRequest) -> HttpResponse:
     permissions.require_coordinator(request.user)
     pending_imports.discard(request.session.pop(SESSION_KEY, ""))

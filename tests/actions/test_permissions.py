@@ -213,7 +213,9 @@ READ_PAGES = [
     "/organizations/IOM/",
 ]
 COORDINATOR_PAGES = ["/actions/new/", "/actions/{item}/edit/"]
-POST_ONLY = ["/actions/{item}/update/", "/actions/bulk/"]
+# Each write-only URL, and the page a GET of it is sent to (a bookmark, a reload, the
+# redirect after signing in), rather than a 405.
+POST_ONLY = {"/actions/{item}/update/": "/actions/{item}/", "/actions/bulk/": "/actions/"}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -243,13 +245,19 @@ def test_get_coordinator_forms(request, world, role, path):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("path", POST_ONLY)
-def test_get_on_post_only_endpoints_is_not_allowed(request, world, role, path):
+def test_get_on_post_only_endpoints_leads_to_their_page_and_changes_nothing(
+    request, world, role, path
+):
     client = request.getfixturevalue(role)
     response = client.get(_url(path, world))
     if role == "anonymous":
         _expect_login(response)
     else:
-        assert response.status_code == 405
+        assert response.status_code == 302
+        assert response["Location"] == _url(POST_ONLY[path], world)
+    item = ActionPoint.objects.get(pk=world["item"].pk)
+    assert (item.version, item.updates.count()) == (1, 1)
+    assert client.put(_url(path, world)).status_code == (302 if role == "anonymous" else 405)
 
 
 @pytest.mark.parametrize("role", ROLES)

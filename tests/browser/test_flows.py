@@ -11,7 +11,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
 from actions.models import ActionPoint, ActionUpdate, Status
-from tests.factories import ActionPointFactory
+from tests.factories import PASSWORD, ActionPointFactory
 
 from .conftest import (
     DESKTOP,
@@ -183,3 +183,29 @@ def test_coordinator_filters_the_list_and_changes_two_items_at_once(
             assert entry.status_after == Status.BLOCKED
     assert items["a3"].status == Status.NOT_STARTED
     assert items["b1"].status == Status.NOT_STARTED
+
+
+def test_a_note_typed_after_the_session_expired_survives_sign_in(
+    browser, live_server, screenshot, partner_iom, partner_items
+):
+    item = partner_items["led"]
+    sign_in(browser, live_server.url, partner_iom.user.username)
+    open_page(browser, f"{live_server.url}/actions/{item.pk}/")
+    note = "Agreements collected; the session ran out while I was writing this."
+    browser.find_element(By.ID, "update-form").find_element(By.NAME, "note").send_keys(note)
+    browser.delete_cookie("sessionid")  # the session expires while the note is typed
+
+    submit_and_wait(browser, "update-submit")
+    assert "/accounts/login/" in browser.current_url, page_error(browser)
+    assert "What you typed is kept" in browser.find_element(By.CSS_SELECTOR, ".messages").text
+    browser.find_element(By.NAME, "username").send_keys(partner_iom.user.username)
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    submit_and_wait(browser, "login-submit")
+
+    assert browser.current_url == f"{live_server.url}/actions/{item.pk}/", page_error(browser)
+    form = browser.find_element(By.ID, "update-form")
+    assert form.find_element(By.NAME, "note").get_attribute("value") == note
+    screenshot(browser, "draft-back-after-sign-in")
+    assert journal_count(item) == 1
+    submit_and_wait(browser, "update-submit")
+    assert item.updates.latest("created_at").note == note
