@@ -63,22 +63,29 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        picks = {name: request.POST.get(f"pick_{name}") for name in services.EDITABLE_FIELDS}
         try:
-            services.change_action_point(
+            services.change_what_the_editor_changed(
                 action_point=item.pk,
                 by=request.user,
+                read=form.read_texts(),
+                values=data,
                 expected_version=data["version"],
                 note=data["note"],
-                **{name: data[name] for name in services.EDITABLE_FIELDS},
+                keep_theirs={name for name, pick in picks.items() if pick == "theirs"},
+                take_mine={name for name, pick in picks.items() if pick == "mine"},
             )
-        except services.StaleVersion:
-            # Keep what the user typed; take the version the message describes, so that
-            # saving again is a conscious choice made after reading what changed.
+        except services.EditConflict as conflict:
+            return render(
+                request,
+                "actions/action_conflict.html",
+                _conflict_context(request, conflict),
+                status=409,
+            )
+        except services.StaleVersion:  # moved on again while this was being saved
             fresh = selectors.get_action_point_for_view(request.user, pk)
-            posted = request.POST.copy()
-            posted["version"] = str(fresh.version)
-            form = ActionPointForm(posted, instance=fresh)
             messages.error(request, stale_message(fresh))
+            form = ActionPointForm(instance=fresh)
             status = 409
         except services.NothingToChange:
             messages.info(request, _("Nothing was changed."))
@@ -153,3 +160,36 @@ def _safe_next(request: HttpRequest) -> str:
     ):
         return target
     return reverse("action_list")
+
+
+def _conflict_context(request: HttpRequest, conflict: services.EditConflict) -> dict:
+    """The choice to make: each field both changed, theirs and yours; the editor's whole
+    form again, hidden, with the version they have now seen."""
+    labels = {name: field.label for name, field in ActionPointForm.base_fields.items()}
+    carried = [
+        (name, value)
+        for name in request.POST
+        if name not in {"csrfmiddlewaretoken", "version"} and not name.startswith("pick_")
+        for value in request.POST.getlist(name)
+    ]
+    latest = conflict.current.updates.select_related("author__person").first()
+    return {
+        "item": conflict.current,
+        "latest": selectors.label_journal_entries([latest])[0] if latest else None,
+        "conflicts": [
+            {
+                "name": name,
+                "label": labels.get(name, name),
+                "theirs": _shown(name, theirs),
+                "yours": _shown(name, yours),
+            }
+            for name, (theirs, yours) in conflict.fields.items()
+        ],
+        "carried": carried,
+        "seen_version": conflict.current.version,
+    }
+
+
+def _shown(name: str, text: str) -> str:
+    """A value as the pages write it: a status by its label, not its code."""
+    return str(Status(text).label) if name == "status" and text in Status.values else text

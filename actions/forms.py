@@ -7,6 +7,7 @@ against the table: a ``<select>`` of thousands of rows would make the page heavy
 """
 
 import datetime
+import json
 from typing import Any, cast
 
 from django import forms
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Forum, Organization, Person
 
+from . import services
 from .models import ActionPlan, ActionPoint, Area, Status
 
 ISO_DATE = ["%Y-%m-%d"]
@@ -127,6 +129,13 @@ class ActionPointForm(forms.Form):
             self.fields["version"] = forms.IntegerField(
                 widget=forms.HiddenInput, min_value=1, max_value=MAX_INT
             )
+            # The values the editor read: only the fields they change are saved, so that a
+            # colleague's change to another field meanwhile is not undone.
+            self.fields["read"] = forms.CharField(
+                widget=forms.HiddenInput,
+                required=False,
+                initial=json.dumps(services.field_texts(instance)),
+            )
             areas = Area.objects.select_related("plan").filter(plan_id=instance.plan_id)
             current_focal = [p.pk for p in instance.focal_points.all()]
         self.areas = {a.pk: a for a in areas}
@@ -145,6 +154,17 @@ class ActionPointForm(forms.Form):
         cast(forms.ChoiceField, self.fields["focal_points"]).choices = [
             (pk, str(p)) for pk, p in self.people.items()
         ]
+
+    def read_texts(self) -> dict[str, str]:
+        """What the editor read (``services.field_texts``); empty if not sent or not valid,
+        and then every field counts as changed by them."""
+        try:
+            read = json.loads(self.cleaned_data.get("read") or "{}")
+        except ValueError:
+            return {}
+        if not isinstance(read, dict):
+            return {}
+        return {str(k): str(v) for k, v in read.items()}
 
     def clean_focal_points(self) -> list[Person]:
         return [self.people[pk] for pk in self.cleaned_data["focal_points"]]

@@ -10,6 +10,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
+from actions import services
 from actions.models import ActionPoint, ActionUpdate, Status
 from tests.factories import PASSWORD, ActionPointFactory
 
@@ -209,3 +210,39 @@ def test_a_note_typed_after_the_session_expired_survives_sign_in(
     assert journal_count(item) == 1
     submit_and_wait(browser, "update-submit")
     assert item.updates.latest("created_at").note == note
+
+
+def test_two_coordinators_editing_at_once_keep_both_changes_or_choose(
+    browser, live_server, screenshot, coordinator, coordinator_items
+):
+    item = coordinator_items["a1"]
+    edit_url = f"{live_server.url}/actions/{item.pk}/edit/"
+    sign_in(browser, live_server.url, coordinator.user.username)
+
+    # A colleague sets the status while this coordinator edits the title: both stay.
+    open_page(browser, edit_url)
+    services.change_action_point(action_point=item, by=None, status=Status.BLOCKED)
+    title = browser.find_element(By.NAME, "title")
+    title.clear()
+    title.send_keys("Agree common definitions, in Arabic too")
+    submit_and_wait(browser, "action-submit")
+    assert browser.current_url == f"{live_server.url}/actions/{item.pk}/", page_error(browser)
+    item.refresh_from_db()
+    assert (item.title, item.status) == ("Agree common definitions, in Arabic too", Status.BLOCKED)
+
+    # Both change the title: the page shows theirs and yours, and saves only once chosen.
+    open_page(browser, edit_url)
+    services.change_action_point(action_point=item, by=None, title="Their title")
+    title = browser.find_element(By.NAME, "title")
+    title.clear()
+    title.send_keys("My title")
+    submit_and_wait(browser, "action-submit")
+    choice = browser.find_element(By.ID, "conflict-title")
+    assert "Their title" in choice.text and "My title" in choice.text
+    screenshot(browser, "edit-conflict-choice")
+    item.refresh_from_db()
+    assert item.title == "Their title"
+    choice.find_element(By.CSS_SELECTOR, "input[value=mine]").click()
+    submit_and_wait(browser, "conflict-submit")
+    item.refresh_from_db()
+    assert (item.title, item.status) == ("My title", Status.BLOCKED)
