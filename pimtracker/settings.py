@@ -190,6 +190,10 @@ STORAGES = {
 
 
 # --- E-mail ---------------------------------------------------------------------------
+# E-mails are dated in site time, with its offset, as the people who read them live in it.
+EMAIL_USE_LOCALTIME = True
+
+
 def _email_settings(url: str) -> dict:
     """EMAIL_URL as Django settings, mending two gaps of django-environ's parser."""
     config = environ.Env.email_url_config(url)

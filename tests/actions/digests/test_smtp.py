@@ -134,6 +134,9 @@ def test_delivered_message_is_a_complete_digest(scenario, smtp_server):
     )
     delivery = DigestDelivery.objects.get(person=scenario.ivo, period=s.PERIOD)
     assert message["Message-ID"] == delivery.message_id
+    # Monday 07:00 in Tripoli (UTC+2), dated with the site's offset.
+    assert message["Date"].endswith("+0200")
+    assert message["Date"].datetime.hour == 7
 
 
 def test_smtp_down_then_up_delivers_exactly_once(scenario, smtp_server):
