@@ -124,6 +124,18 @@ class StatusCounts:
         return self.by_status.get(Status.DROPPED, 0)
 
     @property
+    def not_started(self) -> int:
+        return self.by_status.get(Status.NOT_STARTED, 0)
+
+    @property
+    def in_progress(self) -> int:
+        return self.by_status.get(Status.IN_PROGRESS, 0)
+
+    @property
+    def blocked(self) -> int:
+        return self.by_status.get(Status.BLOCKED, 0)
+
+    @property
     def counted(self) -> int:
         """Items that count towards progress: all but the dropped ones."""
         return self.total - self.dropped

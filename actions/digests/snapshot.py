@@ -14,7 +14,7 @@ from django.db.models import Max, Prefetch
 from django.utils import timezone
 
 from actions.models import ActionPlan, ActionPoint, ActionUpdate, DigestDelivery
-from actions.progress import is_due_soon, is_overdue, percent_done
+from actions.progress import Status, StatusCounts, is_due_soon, is_overdue
 from participants.models import Person
 
 FIRST_WINDOW = datetime.timedelta(days=7)  # "what changed" for someone's first digest
@@ -22,24 +22,11 @@ LONGEST_WINDOW = datetime.timedelta(days=28)  # ... and at most, after a long pa
 
 
 @dataclass
-class AreaProgress:
-    code: str
-    name: str
-    total: int = 0
-    done: int = 0
-    in_progress: int = 0
-    not_started: int = 0
-    blocked: int = 0
-    dropped: int = 0
-    overdue: int = 0
+class AreaProgress(StatusCounts):
+    """An area's items counted as every page counts them, with the area's code and name."""
 
-    @property
-    def counted(self) -> int:
-        return self.total - self.dropped
-
-    @property
-    def percent_done(self) -> int:
-        return percent_done(done=self.done, total=self.total, dropped=self.dropped)
+    code: str = ""
+    name: str = ""
 
 
 @dataclass
@@ -64,9 +51,10 @@ def group_items(items: Iterable[ActionPoint], today: datetime.date) -> dict[int,
             group = plans[item.plan_id] = PlanItems(item.plan)
         area = group.areas.get(item.area_id)
         if area is None:
-            area = group.areas[item.area_id] = AreaProgress(item.area.code, item.area.name)
-        area.total += 1
-        setattr(area, item.status, getattr(area, item.status) + 1)
+            area = group.areas[item.area_id] = AreaProgress(
+                by_status=dict.fromkeys(Status.values, 0), code=item.area.code, name=item.area.name
+            )
+        area.by_status[item.status] += 1
         if not item.is_open:
             continue
         if is_overdue(item.status, item.due_date, today):
