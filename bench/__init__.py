@@ -1,1 +1,4 @@
-"""The performance benchmark: ``make bench`` (``python bench/run.py``); results in bench/results/."""
+"""The performance benchmark: ``make bench`` (``python bench/run.py``).
+
+Results in bench/results/.
+"""
