@@ -298,3 +298,12 @@ def test_loading_and_building_costs_the_same_queries_whatever_the_size(scenario,
         extra = PersonFactory()
         ActionPointFactory(area=area, code=f"C-{n + 10}", leads=[extra.organization], focal=[extra])
     assert cost() == 5
+
+
+def test_an_arabic_readers_digest_is_written_in_arabic(scenario):
+    scenario.ivo.language = "ar"
+    mail = composed(scenario.ivo, DigestKind.PARTNER)
+    assert "نقاط العمل الخاصة بك" in mail.subject
+    for body in (mail.text, mail.html):
+        assert "إليك نقاط العمل الخاصة بك" in body
+        assert "Here are your action points" not in body
