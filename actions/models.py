@@ -350,6 +350,7 @@ class ActionUpdate(models.Model):
 # because Django registers an app's models from its ``models`` module.
 from .api.models import ApiToken  # noqa: E402
 from .digests.models import DeliveryState, DigestDelivery, DigestKind  # noqa: E402
+from .glossary.models import GlossaryTerm, TermStatus  # noqa: E402
 
 __all__ = [
     "REPORT_ORDER",
@@ -361,7 +362,9 @@ __all__ = [
     "DeliveryState",
     "DigestDelivery",
     "DigestKind",
+    "GlossaryTerm",
     "LearningOutcome",
     "Status",
+    "TermStatus",
     "UpdateKind",
 ]
