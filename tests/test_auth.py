@@ -249,3 +249,13 @@ def test_password_change_with_a_wrong_current_password_changes_nothing(anonymous
     assert "Your old password was entered incorrectly" in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def test_a_missing_page_is_explained_in_the_readers_language(db):
+    client = Client(HTTP_ACCEPT_LANGUAGE="ar")
+    client.force_login(UserFactory(username="reader"))
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "الصفحة غير موجودة" in html
