@@ -68,3 +68,18 @@ def test_the_switch_takes_only_a_post_with_its_csrf_token(organizations):
 def test_next_may_not_leave_the_site(anonymous):
     response = anonymous.post(SWITCH, {"language": "ar", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_in_arabic_the_journal_arrow_points_the_way_the_page_reads(coordinator, plan):
+    from actions import services
+    from actions.models import Status
+    from tests.factories import ActionPointFactory
+
+    item = ActionPointFactory(area=plan.areas.get(code="A"))
+    services.change_action_point(action_point=item, by=coordinator.user, status=Status.DONE)
+    english = coordinator.get(f"/actions/{item.pk}/").content.decode()
+    assert "Not started → Done" in english
+    coordinator.post(SWITCH, {"language": "ar", "next": "/"})
+    arabic = coordinator.get(f"/actions/{item.pk}/").content.decode()
+    assert "لم يبدأ ← منجَز" in arabic
+    assert "→" not in arabic
