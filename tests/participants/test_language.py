@@ -83,3 +83,10 @@ def test_in_arabic_the_journal_arrow_points_the_way_the_page_reads(coordinator, 
     arabic = coordinator.get(f"/actions/{item.pk}/").content.decode()
     assert "لم يبدأ ← منجَز" in arabic
     assert "→" not in arabic
+
+
+def test_the_import_pages_help_text_follows_the_readers_language(coordinator):
+    coordinator.post(SWITCH, {"language": "ar", "next": "/"})
+    html = coordinator.get("/actions/import/").content.decode()
+    assert "مصنّف Excel" in html
+    assert "An Excel workbook" not in html
