@@ -90,3 +90,26 @@ def test_the_import_pages_help_text_follows_the_readers_language(coordinator):
     html = coordinator.get("/actions/import/").content.decode()
     assert "مصنّف Excel" in html
     assert "An Excel workbook" not in html
+
+
+def test_a_language_chosen_on_the_sign_in_page_becomes_the_persons(organizations):
+    from tests.conftest import _person_user
+    from tests.factories import PASSWORD
+
+    user = _person_user("reader", organizations["IOM"])
+    client = Client()
+    client.post(SWITCH, {"language": "ar", "next": "/accounts/login/"})
+    client.post("/accounts/login/", {"username": "reader", "password": PASSWORD})
+    assert Person.objects.get(user=user).language == "ar"
+
+
+def test_signing_in_without_a_choice_leaves_the_persons_language(organizations):
+    from tests.conftest import _person_user
+    from tests.factories import PASSWORD
+
+    user = _person_user("reader", organizations["IOM"])
+    Person.objects.filter(user=user).update(language="ar")
+    Client(HTTP_ACCEPT_LANGUAGE="en").post(
+        "/accounts/login/", {"username": "reader", "password": PASSWORD}
+    )
+    assert Person.objects.get(user=user).language == "ar"
