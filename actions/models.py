@@ -289,7 +289,7 @@ class UpdateKind(models.TextChoices):
 
 class ActionUpdate(models.Model):
     """One entry of an action point's journal. Rows are written once and never changed:
-    the database refuses to update or delete them (triggers, migration 0007), except to
+    the database refuses to update or delete them (triggers, migration 0009), except to
     clear the author of a deleted account, whose name the row keeps."""
 
     Kind = UpdateKind
@@ -353,6 +353,7 @@ class ActionUpdate(models.Model):
 # because Django registers an app's models from its ``models`` module.
 from .api.models import ApiToken  # noqa: E402
 from .digests.models import DeliveryState, DigestDelivery, DigestKind  # noqa: E402
+from .glossary.models import GlossaryTerm, TermStatus  # noqa: E402
 
 __all__ = [
     "REPORT_ORDER",
@@ -364,7 +365,9 @@ __all__ = [
     "DeliveryState",
     "DigestDelivery",
     "DigestKind",
+    "GlossaryTerm",
     "LearningOutcome",
     "Status",
+    "TermStatus",
     "UpdateKind",
 ]

@@ -91,7 +91,7 @@ def remove_load_data() -> None:
         plan = ActionPlan.objects.filter(key=PLAN_KEY).first()
         if plan:
             items = ActionPoint.objects.filter(plan=plan)
-            # The database keeps a journal row only while its item exists (migration 0007):
+            # The database keeps a journal row only while its item exists (migration 0009):
             # the data set goes items first, with plain SQL deletes (the foreign keys are
             # checked at commit), then the journal rows left without an item.
             Through = ActionPoint.lead_organizations.through

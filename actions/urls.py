@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("actions.digests.urls")),
     path("", include("actions.spreadsheets.urls")),
     path("", include("actions.api.urls")),
+    path("", include("actions.glossary.urls")),
 ]

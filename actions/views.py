@@ -30,6 +30,7 @@ from pimtracker.drafts import keeps_draft, post_only, take_draft
 
 from . import dashboard, filters, permissions, selectors, services
 from .forms import UpdateForm
+from .glossary.models import is_glossary_action_point
 from .models import ActionPoint, Status
 from .progress import CLOSED_STATUSES, OPEN_STATUSES
 from .sign_in import take_fresh_sign_in
@@ -106,6 +107,7 @@ def _detail_context(
         "can_edit": permissions.can_edit(request.user),
         "show_contacts": permissions.can_see_contact_details(request.user),
         "form": form if may_update else None,
+        "links_glossary": is_glossary_action_point(item),
     }
 
 

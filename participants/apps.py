@@ -8,8 +8,14 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Organisations and people")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from .roles import grant_coordinator_permissions
+        from .services import keep_language_chosen_before_sign_in
 
         # For every app, not only this one: the actions app's permissions are created after
         # ours, and a test flush (which empties the groups) sends the signal again.
         post_migrate.connect(grant_coordinator_permissions, dispatch_uid="grant_coordinator")
+        user_logged_in.connect(
+            keep_language_chosen_before_sign_in, dispatch_uid="pimtracker_keep_language"
+        )

@@ -7,12 +7,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import Organization, Person
+from .roles import ROLE_LABELS
 
-ROLE_CHOICES = [
-    ("coordinator", _("Coordinator")),
-    ("partner", _("Partner")),
-    ("viewer", _("Viewer")),
-]
+ROLE_CHOICES = list(ROLE_LABELS.items())
 
 
 class LanguageForm(forms.Form):

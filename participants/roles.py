@@ -6,6 +6,8 @@ the groups' names and gives coordinators the model permissions the admin asks fo
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 COORDINATORS = "Coordinators"
 VIEWERS = "Viewers"
 
@@ -22,6 +24,8 @@ ROLE_GROUPS: dict[str, str | None] = {
     "partner": None,
     "viewer": VIEWERS,
 }
+# How the pages and messages name each role.
+ROLE_LABELS = {"coordinator": _("Coordinator"), "partner": _("Partner"), "viewer": _("Viewer")}
 
 
 def grant_coordinator_permissions(**kwargs: Any) -> None:

@@ -8,6 +8,7 @@ The links and e-mails of invitations are in ``invitations``.
 """
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,12 +16,13 @@ from django.contrib.auth.models import AnonymousUser, Group
 from django.contrib.auth.models import User as AuthUser
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .invitations import send_invitation
 from .models import AccessChange, Organization, Person
-from .roles import ROLE_GROUPS
+from .roles import ROLE_GROUPS, ROLE_LABELS
 
 User = AuthUser | AnonymousUser | None
 
@@ -166,7 +168,12 @@ def invite_person(
                 organization=organization,
                 user=account,
             )
-            _record(by, person, AccessChange.Kind.INVITED, _("as %(role)s") % {"role": role})
+            _record(
+                by,
+                person,
+                AccessChange.Kind.INVITED,
+                _("as %(role)s") % {"role": ROLE_LABELS[role]},
+            )
             if send_email:
                 transaction.on_commit(lambda: send_invitation(person.pk))
     except IntegrityError as exc:
@@ -205,7 +212,12 @@ def invite_existing_person(
             )
             person.email = email
             person.save(update_fields=["user", "email"])
-            _record(by, person, AccessChange.Kind.INVITED, _("as %(role)s") % {"role": role})
+            _record(
+                by,
+                person,
+                AccessChange.Kind.INVITED,
+                _("as %(role)s") % {"role": ROLE_LABELS[role]},
+            )
             if send_email:
                 transaction.on_commit(lambda: send_invitation(person.pk))
     except IntegrityError as exc:
@@ -258,12 +270,18 @@ def change_role(*, by: User, person: Person, role: str) -> None:
         before = role_of_person(person)
         if before == role:
             raise AccessError(
-                _("%(person)s is already a %(role)s.") % {"person": person.full_name, "role": role}
+                _("%(person)s is already a %(role)s.")
+                % {"person": person.full_name, "role": ROLE_LABELS[role]}
             )
         if person.user.is_superuser:
             raise AccessError(_("A superuser is always a coordinator; change it in the admin."))
         _give_role(person.user, role)
-        _record(by, person, AccessChange.Kind.ROLE_CHANGED, f"{before} → {role}")
+        _record(
+            by,
+            person,
+            AccessChange.Kind.ROLE_CHANGED,
+            f"{ROLE_LABELS[before] if before else '—'} → {ROLE_LABELS[role]}",
+        )
 
 
 def deactivate_person(*, by: User, person: Person) -> None:
@@ -378,3 +396,19 @@ def change_language(*, person: Person, language: str) -> None:
     if language not in dict(settings.LANGUAGES):
         raise AccessError(_("Choose one of the languages offered."))
     Person.objects.filter(pk=person.pk).update(language=language)
+
+
+def keep_language_chosen_before_sign_in(
+    sender: type, request: HttpRequest | None, user: AuthUser, **kwargs: Any
+) -> None:
+    """``user_logged_in`` receiver: a language chosen on the sign-in page (the switch's
+    cookie) becomes the person's, so that their e-mails follow it too.
+
+    Only an explicit choice counts: without the cookie the page followed the browser, and
+    ``Person.language`` is left as it is.
+    """
+    cookies = getattr(request, "COOKIES", None) or {}
+    language = cookies.get(settings.LANGUAGE_COOKIE_NAME, "")
+    person = getattr(user, "person", None)
+    if person is not None and language in dict(settings.LANGUAGES):
+        change_language(person=person, language=language)

@@ -1,18 +1,22 @@
 """Organisation pages: every organisation with its progress, and one organisation's items.
-
 Read by every role; staff e-mail addresses only for coordinators (DESIGN §2).
+
+And the language switch, open to everyone, the sign-in page included.
 """
 
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views import i18n
+from django.views.decorators.http import require_POST, require_safe
 
 from actions import permissions
 from actions.models import Status
 
-from . import selectors
+from . import selectors, services
 
 PAGE_SIZE = 50
 
@@ -51,3 +55,17 @@ def organization_detail(request: HttpRequest, acronym: str) -> HttpResponse:
             "statuses": Status.choices,
         },
     )
+
+
+@login_not_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's ``set_language`` (the cookie, the safe redirect to ``next``), and for a
+    signed-in person the choice kept on ``Person.language``, which their e-mails follow."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    # An account without a person record has nowhere to keep it: the cookie alone serves.
+    person = getattr(request.user, "person", None)
+    if person is not None and language in dict(settings.LANGUAGES):
+        services.change_language(person=person, language=language)
+    return response

@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from . import error_pages
+
+# The admin is named for the tool, in the reader's language, rather than "Django".
+admin.site.site_header = admin.site.site_title = _("PIM Tracker")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

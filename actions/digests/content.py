@@ -11,7 +11,7 @@ from django.db.models import Field
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from actions.models import (
     ActionPlan,
@@ -170,9 +170,18 @@ def _own_links() -> _Links:
     )
 
 
+def _comma() -> str:
+    # Arabic writes its own comma and semicolon (، ؛): the separators are translated too.
+    return pgettext("list separator", ", ")
+
+
+def _semicolon() -> str:
+    return pgettext("list separator", "; ")
+
+
 def _owners(item: ActionPoint) -> str:
-    leads = ", ".join(o.acronym for o in item.lead_organizations.all())
-    focal = ", ".join(
+    leads = _comma().join(o.acronym for o in item.lead_organizations.all())
+    focal = _comma().join(
         p.full_name
         if p.is_active and p.left_on is None
         else _("%(name)s (left)") % {"name": p.full_name}
@@ -183,7 +192,7 @@ def _owners(item: ActionPoint) -> str:
         parts.append(_("lead: %(organisations)s") % {"organisations": leads})
     if focal:
         parts.append(_("focal points: %(people)s") % {"people": focal})
-    return "; ".join(parts) or _("no owner yet")
+    return _semicolon().join(parts) or _("no owner yet")
 
 
 def _due(due_date: datetime.date | None, today: datetime.date) -> tuple[str, str]:
@@ -221,7 +230,7 @@ def _what_changed(entry: ActionUpdate) -> str:
             }
         )
     if entry.changes:
-        names = ", ".join(
+        names = _comma().join(
             str(cast(Field, ActionPoint._meta.get_field(f)).verbose_name) for f in entry.changes
         )
         label = (
@@ -230,7 +239,7 @@ def _what_changed(entry: ActionUpdate) -> str:
             else _("changed: %(fields)s")
         )
         parts.append(label % {"fields": names})
-    return "; ".join(parts) or _("progress note")
+    return _semicolon().join(parts) or _("progress note")
 
 
 def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: Snapshot) -> Digest:

@@ -12,7 +12,10 @@ from .weeks import parse_week, week_label
 class WeekField(forms.Field):
     """``YYYY-Www`` in, the Monday of that week out."""
 
-    widget = forms.TextInput(attrs={"maxlength": 8, "size": 8, "pattern": r"\d{4}-W\d{2}"})
+    # dir=ltr: "2024-W07" is a code, read left to right; an Arabic page would show "W07-2024".
+    widget = forms.TextInput(
+        attrs={"maxlength": 8, "size": 8, "pattern": r"\d{4}-W\d{2}", "dir": "ltr"}
+    )
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("help_text", gettext_lazy("YYYY-Www, for example 2024-W07."))

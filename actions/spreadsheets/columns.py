@@ -5,47 +5,17 @@ columns marked ``imported`` by their header and ignores the others (the item's i
 focal point names and the dates the site keeps). Each column carries its HXL hashtag for
 the ``.hxl.csv`` export (https://hxlstandard.org/).
 
-Text cells are neutralised against formula injection: a value that a spreadsheet would
-run as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return)
-gets a leading apostrophe, as OWASP advises, and the import takes it off again.
+Text cells are neutralised against formula injection (``actions.tables.neutralise``) and
+the import takes the apostrophe off again (``restore``).
 """
 
 import re
-from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
-# What a spreadsheet reads as the start of a formula.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Apostrophes already at the start are escaped too (one more is added), so that taking one
-# off on import gives back exactly the text that was exported.
-_NEEDS_ESCAPE = re.compile(r"'*[=+\-@\t\r]")
-
-
-def neutralise(text: str) -> str:
-    """The text, made inert for a spreadsheet: ``=1+2`` becomes ``'=1+2``."""
-    return "'" + text if _NEEDS_ESCAPE.match(text) else text
-
-
-def restore(text: str) -> str:
-    """The inverse of ``neutralise``, for cells read back by the import."""
-    return text[1:] if text.startswith("'") and _NEEDS_ESCAPE.match(text, 1) else text
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: Promise
-    hxl: str
-    width: int  # characters, for the workbook
-    kind: str = "text"  # text, int, date or datetime
-    imported: bool = False
-    contact: bool = False  # staff contact details: coordinators' exports only
-    aliases: tuple[str, ...] = ()  # other headers the import accepts, lower case
-    help: Promise | str = ""  # what the import expects, for the template and the preview
-
+from actions.tables import Column
 
 COLUMNS: tuple[Column, ...] = (
     Column("id", _("ID"), "#meta+id", 8, kind="int"),

@@ -14,10 +14,16 @@ from .reading import MAX_UPLOAD_BYTES
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet"),
-        help_text=_("An Excel workbook (.xlsx) or a CSV file (UTF-8), at most %(max)d MB.")
-        % {"max": MAX_UPLOAD_BYTES // 2**20},
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Filled in here, in the reader's language: "%" on a lazy string at import time
+        # would fix it in English for every reader.
+        self.fields["file"].help_text = _(
+            "An Excel workbook (.xlsx) or a CSV file (UTF-8), at most %(max)d MB."
+        ) % {"max": MAX_UPLOAD_BYTES // 2**20}
 
 
 class OrganizationMappingForm(forms.Form):

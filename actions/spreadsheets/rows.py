@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from actions.models import Status
+from actions.tables import restore
 
 from .columns import (
     COLUMNS,
@@ -27,7 +28,6 @@ from .columns import (
     REQUIRED_KEYS,
     header_names,
     normalise_header,
-    restore,
     split_list,
 )
 from .reading import Cell, Sheet

@@ -11,10 +11,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from actions.models import ActionPlan
+from actions.models import ActionPlan, Status
+from actions.tables import DATE_FORMAT, XLSX_SPOOL_BYTES, Echo, add_choices
 
 from .columns import IMPORTED_COLUMNS
-from .export import DATE_FORMAT, XLSX_SPOOL_BYTES, _Echo, _status_choices
 
 
 def template_xlsx() -> IO[bytes]:
@@ -35,7 +35,7 @@ def template_xlsx() -> IO[bytes]:
         if column.kind == "date":
             for row in range(2, 1002):
                 sheet.cell(row=row, column=n).number_format = DATE_FORMAT
-    _status_choices(sheet, list(IMPORTED_COLUMNS), 1)
+    add_choices(sheet, list(IMPORTED_COLUMNS), 1, {"status": Status.values})
 
     guide = workbook.create_sheet(_("How to fill it in")[:31])
     guide.column_dimensions["A"].width = 24
@@ -75,5 +75,5 @@ def template_xlsx() -> IO[bytes]:
 
 def template_csv() -> bytes:
     """The header row of the imported columns, for those who prefer CSV."""
-    line = csv.writer(_Echo()).writerow([str(c.header) for c in IMPORTED_COLUMNS])
+    line = csv.writer(Echo()).writerow([str(c.header) for c in IMPORTED_COLUMNS])
     return ("\ufeff" + line).encode()

@@ -25,7 +25,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from actions import filters, permissions, selectors
+from actions import filters, permissions, selectors, tables
+from actions.models import Status
 from pimtracker.drafts import post_only
 
 from . import export, template
@@ -79,8 +80,8 @@ def _csv_export(request: HttpRequest, *, hxl: bool) -> HttpResponseBase:
     listed = _export(request)
     if isinstance(listed, HttpResponse):
         return listed
-    lines = export.csv_lines(listed.rows, listed.columns, hxl=hxl)
-    response = StreamingHttpResponse(lines, content_type=export.CSV_CONTENT_TYPE)
+    lines = tables.csv_lines(listed.rows, listed.columns, hxl=hxl)
+    response = StreamingHttpResponse(lines, content_type=tables.CSV_CONTENT_TYPE)
     return _attachment(response, export.export_filename("hxl.csv" if hxl else "csv"))
 
 
@@ -110,14 +111,18 @@ def export_xlsx(request: HttpRequest) -> HttpResponseBase:
         *(listed.filters or [(_("Filters"), _("none: every action point"))]),
         (_("Link to this list"), settings.SITE_URL + _list_url(request)),
     ]
-    workbook = export.write_xlsx(
-        listed.rows, listed.columns, about=about, sheet_title=_("Action points")
+    workbook = tables.write_xlsx(
+        listed.rows,
+        listed.columns,
+        about=about,
+        sheet_title=_("Action points"),
+        choices={"status": Status.values},
     )
     return FileResponse(
         workbook,
         as_attachment=True,
         filename=export.export_filename("xlsx", now),
-        content_type=export.XLSX_CONTENT_TYPE,
+        content_type=tables.XLSX_CONTENT_TYPE,
     )
 
 
@@ -135,13 +140,13 @@ def _list_url(request: HttpRequest) -> str:
 def import_template(request: HttpRequest, extension: str) -> HttpResponseBase:
     permissions.require_coordinator(request.user)
     if extension == "csv":
-        response = HttpResponse(template.template_csv(), content_type=export.CSV_CONTENT_TYPE)
+        response = HttpResponse(template.template_csv(), content_type=tables.CSV_CONTENT_TYPE)
         return _attachment(response, "action-points-template.csv")
     return FileResponse(
         template.template_xlsx(),
         as_attachment=True,
         filename="action-points-template.xlsx",
-        content_type=export.XLSX_CONTENT_TYPE,
+        content_type=tables.XLSX_CONTENT_TYPE,
     )
 
 

@@ -1,6 +1,6 @@
 """Django's SQLite backend, emptying the journal last when a database is flushed.
 
-The journal's triggers (migration actions 0007) let a journal row be deleted only once its
+The journal's triggers (migration actions 0009) let a journal row be deleted only once its
 action point is gone; ``flush`` (tests, ``manage.py flush``) empties tables in no set order.
 PostgreSQL truncates, which fires no row trigger, so it needs nothing of the kind.
 """

@@ -23,7 +23,7 @@ def test_list_row_shows_what_the_item_is(coordinator, item):
         f'value="{item.pk}" id="select-{item.pk}" aria-label="Select C-8.2">'
         f'<input type="hidden" name="version_{item.pk}" value="{item.version}"></td>'
         f'<td class="code"><a href="/actions/{item.pk}/">C-8.2</a></td>'
-        '<td class="title">Protection mainstreaming</td>'
+        '<td class="title"><bdi>Protection mainstreaming</bdi></td>'
         '<td class="state"><span class="status status-not_started">Not started</span></td>'
         f'<td class="due"><time datetime="{due}">{due}</time> <strong class="overdue">overdue'
         '</strong></td><td class="wide-only"><a href="/organizations/IOM/">IOM</a></td>'
@@ -58,6 +58,7 @@ def test_user_text_in_rows_is_escaped_as_elsewhere(coordinator, plan):
     )
     html = rows_of(coordinator.get("/actions/"))
     assert 'aria-label="Select A-&#x27;1&#x27;"' in html
-    assert '<td class="title">&lt;b&gt;Bold&lt;/b&gt; &amp; &#x27;quoted&#x27;</td>' in html
+    title = "&lt;b&gt;Bold&lt;/b&gt; &amp; &#x27;quoted&#x27;"
+    assert f'<td class="title"><bdi>{title}</bdi></td>' in html
     assert '<a href="/organizations/M&amp;E%20%22Q%22/">M&amp;E &quot;Q&quot;</a>' in html
     assert 'class="overdue"' not in html

@@ -90,6 +90,8 @@ def page(client, plan, query="") -> str:
 
 
 def text(html: str) -> str:
+    # <bdi> isolates the direction of user text inline: it adds no space around it.
+    html = re.sub(r"</?bdi>", "", html)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
 
 

@@ -33,14 +33,14 @@ def test_detail_shows_the_full_item(viewer, item):
     assert "Test action plan" in html
     assert "International Organization for Migration" in html
     assert "PWG" in html
-    assert "Iom_partner Demo (IOM)" in html
+    assert "<bdi>Iom_partner Demo</bdi> (IOM)" in html
     assert f'href="/actions/{item.parent_id}/"' in html
     assert "overdue" in html.lower()
 
 
 def test_detail_lists_sub_items_of_a_parent(viewer, item):
     html = html_of(viewer.get(f"/actions/{item.parent_id}/"))
-    assert "C-8.2 Protection mainstreaming" in html
+    assert "C-8.2 <bdi>Protection mainstreaming</bdi>" in html
     assert "C-8.2.x-sibling" in html
 
 

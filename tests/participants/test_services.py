@@ -122,7 +122,7 @@ def test_change_role_moves_the_account_between_groups(coordinator, partner_iom):
     services.change_role(by=coordinator.user, person=person, role="coordinator")
     assert list(person.user.groups.values_list("name", flat=True)) == ["Coordinators"]
     details = list(AccessChange.objects.order_by("pk").values_list("detail", flat=True))
-    assert details == ["partner → viewer", "viewer → coordinator"]
+    assert details == ["Partner → Viewer", "Viewer → Coordinator"]  # as the log page names roles
 
 
 def test_a_coordinator_cannot_change_their_own_role(coordinator):

@@ -298,3 +298,16 @@ def test_loading_and_building_costs_the_same_queries_whatever_the_size(scenario,
         extra = PersonFactory()
         ActionPointFactory(area=area, code=f"C-{n + 10}", leads=[extra.organization], focal=[extra])
     assert cost() == 5
+
+
+def test_an_arabic_readers_digest_is_written_in_arabic(scenario):
+    scenario.ivo.language = "ar"
+    mail = composed(scenario.ivo, DigestKind.PARTNER)
+    assert "نقاط العمل الخاصة بك" in mail.subject
+    # The week code is isolated left to right, or Arabic mail clients show W11-2024.
+    assert "\u20662024-W11\u2069" in mail.subject
+    assert "\u20662024-W11\u2069" in mail.text
+    assert '<bdi dir="ltr">2024-W11</bdi>' in mail.html
+    for body in (mail.text, mail.html):
+        assert "إليك نقاط العمل الخاصة بك" in body
+        assert "Here are your action points" not in body

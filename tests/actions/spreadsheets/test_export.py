@@ -12,9 +12,11 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from actions import tables
 from actions.models import ActionPoint, Status
 from actions.spreadsheets import export
-from actions.spreadsheets.columns import COLUMNS, restore
+from actions.spreadsheets.columns import COLUMNS
+from actions.tables import restore
 from tests.bulk import change_action_points, create_action_points
 from tests.factories import ForumFactory, PersonFactory
 
@@ -231,7 +233,7 @@ def test_hxl_has_the_hashtag_row_under_the_header_and_the_same_rows(coordinator,
 
 
 def workbook_of(response) -> openpyxl.Workbook:
-    assert response["Content-Type"] == export.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == tables.XLSX_CONTENT_TYPE
     return openpyxl.load_workbook(io.BytesIO(body(response)))
 
 
@@ -317,7 +319,7 @@ def test_text_that_would_run_as_a_formula_is_made_inert_in_every_format(coordina
 
 
 def test_an_apostrophe_already_there_survives_the_round_trip():
-    from actions.spreadsheets.columns import neutralise
+    from actions.tables import neutralise
 
     for text in ["'=x", "''-y", "'quoted'", "plain", "a=b", "-", ""]:
         assert restore(neutralise(text)) == text

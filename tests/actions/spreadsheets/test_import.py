@@ -326,7 +326,7 @@ def test_unknown_organisations_can_be_created_or_matched_before_applying(coordin
     assert snapshot() == before  # still nothing written
     html = coordinator.get("/actions/import/preview/").content.decode()
     assert counts(html) == {"create": 2, "update": 0, "unchanged": 0, "errors": 0}
-    assert "NRC (Norwegian Refugee Council)" in html
+    assert "NRC (<bdi>Norwegian Refugee Council</bdi>)" in html
     assert confirm(coordinator, html).status_code == 302
     nrc = Organization.objects.get(acronym="NRC")
     assert nrc.kind == "international_ngo"

@@ -89,7 +89,7 @@ def _run(statements_by_vendor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("actions", "0006_action_point_area_order"),
+        ("actions", "0008_glossary_terms_of_the_2017_report"),
         ("participants", "0002_role_groups"),
     ]
 
