@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from actions import permissions
 
-from . import services
 from .forms import LanguageForm
+from .language import change_language
 
 
 class SetPasswordView(PasswordResetConfirmView):
@@ -45,7 +45,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         language = form.cleaned_data["language"]
         if person is not None:
-            services.change_language(person=person, language=language)
+            change_language(person=person, language=language)
         response = redirect("settings")
         # The pages follow the cookie; the person's language is for their e-mails.
         response.set_cookie(

@@ -10,8 +10,8 @@ class ParticipantsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from .language import keep_language_chosen_before_sign_in
         from .roles import grant_coordinator_permissions
-        from .services import keep_language_chosen_before_sign_in
 
         # For every app, not only this one: the actions app's permissions are created after
         # ours, and a test flush (which empties the groups) sends the signal again.

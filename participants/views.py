@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST, require_safe
 from actions import permissions
 from actions.models import Status
 
-from . import selectors, services
+from . import selectors
+from .language import change_language
 
 PAGE_SIZE = 50
 
@@ -67,5 +68,5 @@ def set_language(request: HttpRequest) -> HttpResponse:
     # An account without a person record has nowhere to keep it: the cookie alone serves.
     person = getattr(request.user, "person", None)
     if person is not None and language in dict(settings.LANGUAGES):
-        services.change_language(person=person, language=language)
+        change_language(person=person, language=language)
     return response

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 
 from actions.digests.recipients import recipient_kind
 from actions.models import ActionUpdate
-from participants import services
+from participants import language, services
 from participants.models import AccessChange, Membership, Person
 from tests.factories import (
     PASSWORD,
@@ -226,11 +226,11 @@ def test_hand_over_to_someone_inactive_changes_nothing(coordinator, partner_iom,
 
 
 def test_language_is_saved_for_e_mails(partner_iom):
-    services.change_language(person=partner_iom.person, language="ar")
+    language.change_language(person=partner_iom.person, language="ar")
     partner_iom.person.refresh_from_db()
     assert partner_iom.person.language == "ar"
     with pytest.raises(services.AccessError):
-        services.change_language(person=partner_iom.person, language="xx")
+        language.change_language(person=partner_iom.person, language="xx")
 
 
 def test_user_factory_accounts_are_not_invitations():
