@@ -259,3 +259,13 @@ def test_a_missing_page_is_explained_in_the_readers_language(db):
     html = response.content.decode()
     assert '<html lang="ar" dir="rtl">' in html
     assert "الصفحة غير موجودة" in html
+
+
+def test_password_reset_e_mail_is_in_the_language_the_reader_chose(user, mailoutbox):
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "ar", "next": "/accounts/login/"})
+    client.post(reverse("password_reset"), {"email": "amina@example.org"})
+    mail = mailoutbox[0]
+    assert mail.subject == "متتبّع إدارة معلومات الحماية: اختر كلمة مرور جديدة"
+    assert "لاختيار كلمة مرور جديدة، افتح هذا الرابط:" in mail.body
+    assert "choose a new password" not in mail.body

@@ -19,8 +19,9 @@ from .conftest import need_service
 ROOT = Path(settings.BASE_DIR)
 PO_PATH = ROOT / "locale" / "ar" / "LC_MESSAGES" / "django.po"
 MO_PATH = PO_PATH.with_suffix(".mo")
-# What `make messages` leaves out of makemessages (keep the two lists the same).
-NOT_SCANNED = (".venv", "var", "bench", "tests", "staticfiles", ".git", "*.sqlite3")
+# What `make messages` leaves out of makemessages (keep the two lists the same), and what
+# makemessages skips anyway (hidden directories such as .venv) or has no strings.
+NOT_SCANNED = ("var", "bench", "tests", "staticfiles", ".*", "__pycache__", "*.sqlite3")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdfr]")
 # A gettext call in a Jinja2 template. Django's makemessages reads Jinja2 files as Django
 # templates and misses calls with keyword arguments, such as _('Select %(code)s', code=...).

@@ -2,8 +2,10 @@
 
 from django.contrib import messages
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -35,11 +37,15 @@ def term_list(request: HttpRequest) -> HttpResponse:
     # NUL is dropped: PostgreSQL refuses it in a text comparison.
     q = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     status = request.GET.get("status", "")
+    # An Arabic reader looks terms up by their Arabic: that column first, in its order.
+    arabic_first = translation.get_language_bidi()
+    terms = _terms(q, status).order_by("arabic" if arabic_first else Lower("english"))
     return render(
         request,
         "glossary/term_list.html",
         {
-            "terms": list(_terms(q, status)),
+            "terms": list(terms),
+            "arabic_first": arabic_first,
             "q": q,
             "status": status if status in TermStatus.values else "",
             "statuses": TermStatus.choices,

@@ -4,6 +4,7 @@ it; partners and viewers are refused and nothing changes."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -182,3 +183,23 @@ def test_a4_of_another_plan_does_not_link_it(viewer, plan):
 
 def test_the_dashboard_links_the_glossary(viewer):
     assert 'href="/glossary/"' in viewer.get("/").content.decode()
+
+
+def test_the_glossary_page_reads_in_four_queries(coordinator, django_assert_num_queries):
+    ForumFactory(acronym="PWG")
+    with django_assert_num_queries(
+        2  # the session; the user
+        + 1  # the user's role groups, person and organisation, in one query
+        + 1  # every term, with the forum that agreed it joined
+    ):
+        response = coordinator.get("/glossary/")
+    assert response.status_code == 200
+
+
+def test_an_arabic_reader_finds_terms_by_their_arabic_first(viewer):
+    html = viewer.get("/glossary/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    head = html.split("<thead>")[1].split("</thead>")[0]
+    assert head.index("المصطلح بالعربية") < head.index("المصطلح بالإنجليزية")
+    shown = re.findall(r'<th scope="row" lang="ar" dir="rtl">([^<]+)</th>', html)
+    # In the database's own collation, which PostgreSQL and SQLite may not share.
+    assert shown == list(GlossaryTerm.objects.order_by("arabic").values_list("arabic", flat=True))
