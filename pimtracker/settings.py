@@ -202,6 +202,9 @@ def _email_settings(url: str) -> dict:
         value = str(options.get(name.upper(), config.get(f"EMAIL_USE_{name.upper()}", "")))
         if value:
             config[f"EMAIL_USE_{name.upper()}"] = value.lower() in ("1", "true", "yes", "on")
+    # Django's SMTP backend, telling a message the server may have accepted (pimtracker/mail.py).
+    if config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+        config["EMAIL_BACKEND"] = "pimtracker.mail.EmailBackend"
     # The parser drops the leading slash of file:///abs/path; keep the path absolute.
     if config["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
         config["EMAIL_FILE_PATH"] = "/" + config["EMAIL_FILE_PATH"]

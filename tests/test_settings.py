@@ -93,7 +93,7 @@ def test_default_database_is_sqlite_under_var():
 
 def test_smtp_url_with_tls():
     s = settings_with(EMAIL_URL="smtp://u:p@mail.example.org:587/?tls=True")
-    assert s["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert s["EMAIL_BACKEND"] == "pimtracker.mail.EmailBackend"
     assert (s["EMAIL_HOST"], s["EMAIL_PORT"]) == ("mail.example.org", 587)
     assert (s["EMAIL_HOST_USER"], s["EMAIL_HOST_PASSWORD"]) == ("u", "p")
     assert s["EMAIL_USE_TLS"] is True

@@ -24,11 +24,13 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.mail.message import forbid_multi_line_headers, sanitize_address
 from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.models import DigestDelivery, DigestKind
 from participants.models import Person
+from pimtracker.mail import MaybeDelivered
 
 from .content import build_digest
 from .email import Composed, compose, message_id
@@ -54,6 +56,7 @@ class Outcome(StrEnum):
     SKIPPED = "skipped"
     RETRY = "retry"  # a temporary failure: pending again, after a back-off
     FAILED = "failed"  # a permanent failure, or the last attempt
+    UNCERTAIN = "uncertain"  # handed over, the reply lost: maybe sent; never resent by itself
     NOT_CLAIMED = "not claimed"  # sent, being sent elsewhere, or given up: nothing to do
 
 
@@ -62,6 +65,7 @@ class Failure(StrEnum):
     TEMPORARY = "temporary"  # 4xx for this message: try it again later
     SERVER = "server"  # unreachable, refused us, bad login: later, and not the next one now
     UNEXPECTED = "unexpected"  # not an e-mail error (a bug): recorded, retried, and raised
+    MAYBE_DELIVERED = "maybe delivered"  # the whole message reached the server; no reply
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,8 @@ def sweep(now: datetime.datetime | None = None) -> list[int]:
 
 
 def classify(exc: Exception) -> Failure:
+    if isinstance(exc, MaybeDelivered):
+        return Failure.MAYBE_DELIVERED
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in exc.recipients.values()]
         return Failure.PERMANENT if codes and min(codes) >= 500 else Failure.TEMPORARY
@@ -194,6 +200,17 @@ def classify(exc: Exception) -> Failure:
 def _record_failure(delivery: DigestDelivery, exc: Exception) -> Result:
     failure = classify(exc)
     error = f"{type(exc).__name__}: {exc}"[:2000]
+    if failure == Failure.MAYBE_DELIVERED:
+        # Sending again could deliver it twice: a coordinator decides, from the log.
+        error = _(
+            "The server received the message but its reply was lost (%(error)s): it may "
+            "have been delivered. Resend it from the delivery log if the person did not get it."
+        ) % {"error": error}
+        DigestDelivery.objects.filter(pk=delivery.pk).update(
+            status=State.UNCERTAIN, lease_until=None, error=error[:2000]
+        )
+        logger.warning("Digest delivery %s may have been delivered: %s", delivery.pk, error)
+        return Result(delivery.pk, Outcome.UNCERTAIN, error)
     if failure != Failure.PERMANENT and delivery.attempts < MAX_ATTEMPTS:
         retry_in = RETRY_BACKOFF[min(delivery.attempts, len(RETRY_BACKOFF)) - 1]
         DigestDelivery.objects.filter(pk=delivery.pk).update(
@@ -306,6 +323,22 @@ def deliver(
         status=State.SENT, sent_at=timezone.now(), lease_until=None
     )
     return Result(delivery.pk, Outcome.SENT)
+
+
+def resend(delivery_id: int) -> bool:
+    """A coordinator's decision to send again a delivery that may have gone out (or that
+    failed): pending again, for one more attempt. False if it is not in such a state, such as
+    a row resent already: the caller queues it only when this returns True."""
+    return bool(
+        DigestDelivery.objects.filter(
+            pk=delivery_id, status__in=[State.UNCERTAIN, State.FAILED]
+        ).update(
+            status=State.PENDING,
+            lease_until=None,
+            attempts=Least(F("attempts"), MAX_ATTEMPTS - 1),
+            error=_("Sent again by a coordinator."),
+        )
+    )
 
 
 def deliver_batch(ids: list[int], *, period: datetime.date) -> list[Result]:

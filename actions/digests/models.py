@@ -19,6 +19,9 @@ class DeliveryState(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Skipped")
+    # Handed to the server, whose reply was lost: it may have gone out. Never sent again
+    # by itself; a coordinator decides, from the delivery log.
+    UNCERTAIN = "uncertain", _("Maybe sent")
 
 
 class DigestDelivery(models.Model):
@@ -33,7 +36,7 @@ class DigestDelivery(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
     period = models.DateField(_("week"), help_text=_("Monday of the ISO week."))
-    status = models.CharField(_("status"), max_length=8, choices=State, default=State.PENDING)
+    status = models.CharField(_("status"), max_length=12, choices=State, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)

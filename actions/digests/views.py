@@ -7,9 +7,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -17,9 +19,11 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from actions import tasks
 from actions.models import DigestDelivery
 from actions.permissions import person_of, require_coordinator
 from participants.models import Person
+from pimtracker.drafts import post_only
 
 from . import delivery
 from .email import person_for_unsubscribe
@@ -149,3 +153,19 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     else:
         form = NotificationSettingsForm(initial={"digest_enabled": person.digest_enabled})
     return render(request, "digests/notification_settings.html", {"person": person, "form": form})
+
+
+@post_only(lambda pk: reverse("digest_log"))
+def resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click to send again a digest that may not have arrived; the log says it was."""
+    require_coordinator(request.user)
+    row = get_object_or_404(DigestDelivery.objects.select_related("person"), pk=pk)
+    if delivery.resend(row.pk):
+        transaction.on_commit(lambda: tasks.send_digest.delay(row.pk))
+        messages.success(
+            request,
+            _("The digest for %(person)s is sent again.") % {"person": row.person.full_name},
+        )
+    else:
+        messages.info(request, _("That digest is not waiting for a decision any more."))
+    return redirect(f"{reverse('digest_log')}?week={week_label(row.period)}")

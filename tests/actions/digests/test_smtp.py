@@ -4,6 +4,7 @@ EMAIL_URL is parsed by the settings' own helper, as in production; delivered mes
 parsed back and checked.
 """
 
+import asyncio
 import email
 import email.policy
 import io
@@ -180,7 +181,7 @@ def test_a_recipient_refused_by_the_server_fails_and_the_others_are_delivered(
         (
             "smtp://user:p%40ss@mail.example.org:587/?tls=True",
             {
-                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_BACKEND": "pimtracker.mail.EmailBackend",
                 "EMAIL_HOST": "mail.example.org",
                 "EMAIL_PORT": 587,
                 "EMAIL_HOST_USER": "user",
@@ -215,3 +216,53 @@ def test_a_recipient_whose_name_breaks_the_header_fails_alone(scenario, smtp_ser
     assert broken.status == DigestDelivery.State.FAILED
     assert "cannot be used in an e-mail" in broken.error
     assert all("someone@example.org" not in envelope for envelope in smtp_server.inbox.envelopes)
+
+
+class StoresThenHangsUp(Inbox):
+    """Keeps every message, but for the named person's drops the connection instead of
+    answering "250": the message is stored, and the sender never learns it."""
+
+    def __init__(self, victim: str) -> None:
+        super().__init__()
+        self.victim = victim
+
+    async def handle_DATA(self, server, session, envelope):
+        await super().handle_DATA(server, session, envelope)
+        if any(rcpt.startswith(self.victim) for rcpt in envelope.rcpt_tos):
+            server.transport.close()
+            return "250 never heard"
+        return "250 Message accepted for delivery"
+
+
+def test_a_lost_reply_after_the_message_is_maybe_sent_and_never_sent_twice(scenario, smtp_server):
+    smtp_server.inbox = StoresThenHangsUp("dana")
+    smtp_server.start()
+    send_digests()
+    send_digests()  # a second run, as the sweeper or a second trigger would
+    assert smtp_server.inbox.to == EXPECTED  # Dana's is there, once, and the others too
+    row = DigestDelivery.objects.get(person=scenario.dana, period=s.PERIOD)
+    assert row.status == DigestDelivery.State.UNCERTAIN
+    assert "may have been delivered" in row.error
+    sent = DigestDelivery.objects.filter(period=s.PERIOD, status=DigestDelivery.State.SENT)
+    assert sent.count() == 2
+
+
+class AnswersLate(Inbox):
+    """Keeps every message and answers Dana's later than the sender waits."""
+
+    async def handle_DATA(self, server, session, envelope):
+        await super().handle_DATA(server, session, envelope)
+        if any(rcpt.startswith("dana") for rcpt in envelope.rcpt_tos):
+            await asyncio.sleep(2)
+        return "250 Message accepted for delivery"
+
+
+def test_a_reply_later_than_the_timeout_is_maybe_sent_too(scenario, smtp_server, settings):
+    settings.EMAIL_TIMEOUT = 1
+    smtp_server.inbox = AnswersLate()
+    smtp_server.start()
+    send_digests()
+    send_digests()
+    assert smtp_server.inbox.to == EXPECTED
+    row = DigestDelivery.objects.get(person=scenario.dana, period=s.PERIOD)
+    assert row.status == DigestDelivery.State.UNCERTAIN

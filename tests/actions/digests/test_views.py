@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from actions.digests import delivery, email, snapshot
 from actions.digests.email import UNSUBSCRIBE_MAX_AGE, unsubscribe_token
+from actions.digests.weeks import week_label
 from actions.models import DigestDelivery
 from participants.models import Person
 from tests.actions.digests import scenario as s
@@ -209,3 +210,43 @@ def test_an_account_without_a_person_is_told_so(db):
     client.force_login(UserFactory(username="lonely"))
     response = client.get(reverse("notification_settings"))
     assert "not linked to a person" in response.content.decode()
+
+
+def uncertain_row(scenario) -> DigestDelivery:
+    row = DigestDelivery.objects.create(
+        person=scenario.dana, kind="core_group", period=s.PERIOD, attempts=1
+    )
+    DigestDelivery.objects.filter(pk=row.pk).update(
+        status=DigestDelivery.State.UNCERTAIN, error="reply lost"
+    )
+    return row
+
+
+def test_a_coordinator_sends_again_a_digest_that_may_not_have_arrived(
+    coordinator, scenario, django_capture_on_commit_callbacks
+):
+    row = uncertain_row(scenario)
+    log = coordinator.get(f"/digests/?week={week_label(s.PERIOD)}").content.decode()
+    assert "Maybe sent" in log and f"/digests/{row.pk}/resend/" in log
+    with django_capture_on_commit_callbacks(execute=True):
+        response = coordinator.post(f"/digests/{row.pk}/resend/")
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.status == DigestDelivery.State.SENT  # in-process: sent at once
+    assert [m.to for m in mail.outbox] == [["Dana Core <dana.core@example.org>"]]
+    # A second click finds nothing waiting for a decision, and sends nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        coordinator.post(f"/digests/{row.pk}/resend/")
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("role", ["partner_iom", "viewer", "anonymous"])
+def test_only_coordinators_may_send_a_digest_again(request, scenario, role):
+    row = uncertain_row(scenario)
+    response = request.getfixturevalue(role).post(f"/digests/{row.pk}/resend/")
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert response["Location"].startswith("/accounts/login/")
+    row.refresh_from_db()
+    assert row.status == DigestDelivery.State.UNCERTAIN
+    assert mail.outbox == []
