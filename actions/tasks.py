@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .digests import delivery
 from .digests.weeks import current_period, parse_week, week_label
+from .models import DigestDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -81,10 +82,14 @@ def send_digest(self, delivery_id: int) -> str:
 
 @shared_task(ignore_result=True)
 def sweep_deliveries() -> int:
-    """Queue again this week's deliveries that are due and unsent (the broker forgets)."""
-    now = timezone.now()  # one moment for both, or a sweep at midnight on Monday could mix weeks
-    ids = delivery.sweep(now)
-    queue_batches(ids, current_period(now))
+    """Queue again the deliveries that are due and unsent (the broker forgets)."""
+    ids = delivery.sweep(timezone.now())
+    # Each week's rows in batches of their own: a batch reads the week it reports on.
+    weeks: dict[datetime.date, list[int]] = {}
+    for pk, period in DigestDelivery.objects.filter(pk__in=ids).values_list("pk", "period"):
+        weeks.setdefault(period, []).append(pk)
+    for period, week_ids in sorted(weeks.items()):
+        queue_batches([pk for pk in ids if pk in set(week_ids)], period)
     if ids:
         logger.info("Digest sweep: %d queued again", len(ids))
     return len(ids)

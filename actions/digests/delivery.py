@@ -49,6 +49,8 @@ RETRY_BACKOFF = (60, 5 * 60, 15 * 60, 30 * 60)  # seconds
 LEASE = datetime.timedelta(minutes=10)
 # A pending row handed to the broker is left alone by the sweeper this long.
 QUEUED_GRACE = datetime.timedelta(minutes=30)
+# How many past weeks the sweeper still delivers: a digest a month late is no news.
+SWEEP_WEEKS = 4
 
 
 class Outcome(StrEnum):
@@ -156,27 +158,33 @@ def _weekly_run_due(period: datetime.date, now: datetime.datetime) -> bool:
 
 
 def sweep(now: datetime.datetime | None = None) -> list[int]:
-    """This week's deliveries the broker may have lost, to queue again.
+    """Deliveries the broker may have lost, this week's and up to ``SWEEP_WEEKS`` back, to
+    queue again.
 
     The broker is not the ledger: a Redis restart loses queued tasks. Returns pending rows
     whose tasks should have run by now (or whose back-off is over) and rows whose sender
-    died (lease expired). If the weekly fan-out itself was lost, runs it. A row whose last
-    attempt was interrupted is given up: it may or may not have gone out.
+    died (lease expired). If this week's fan-out itself was lost, runs it. A row whose last
+    attempt was interrupted is "Maybe sent": it may or may not have gone out.
     """
     now = now or timezone.now()
     period = current_period(now)
-    week = DigestDelivery.objects.filter(period=period)
-    if not week.exists() and _weekly_run_due(period, now):
-        return prepare_week(period, now)
-    week.filter(status=State.SENDING, lease_until__lt=now, attempts__gte=MAX_ATTEMPTS).update(
-        status=State.FAILED,
+    fanned_out: list[int] = []
+    if not DigestDelivery.objects.filter(period=period).exists() and _weekly_run_due(period, now):
+        fanned_out = prepare_week(period, now)  # handed out already: the past weeks remain
+    recent = DigestDelivery.objects.filter(
+        period__gte=period - datetime.timedelta(weeks=SWEEP_WEEKS), period__lte=period
+    )
+    recent.filter(status=State.SENDING, lease_until__lt=now, attempts__gte=MAX_ATTEMPTS).update(
+        status=State.UNCERTAIN,
         lease_until=None,
         error=_("The last attempt was interrupted; the message may or may not have gone out."),
     )
-    due = week.filter(_claimable(now)).filter(
+    due = recent.filter(_claimable(now)).filter(
         Q(status=State.SENDING) | Q(lease_until__isnull=True) | Q(lease_until__lte=now)
     )
-    return _hand_out(due, now)
+    if fanned_out:
+        due = due.exclude(period=period)
+    return fanned_out + _hand_out(due, now)
 
 
 def classify(exc: Exception) -> Failure:

@@ -259,7 +259,7 @@ def test_sweeper_gives_up_when_the_last_attempt_was_interrupted(scenario):
     scenario.traveller.shift(delivery.LEASE + datetime.timedelta(seconds=1))
     assert pk not in delivery.sweep()
     given_up = DigestDelivery.objects.get(pk=pk)
-    assert given_up.status == State.FAILED
+    assert given_up.status == State.UNCERTAIN  # "Maybe sent": never sent again by itself
     assert "may or may not have gone out" in given_up.error
 
 
@@ -272,12 +272,27 @@ def test_sweeper_runs_a_lost_weekly_fan_out_once_its_time_has_passed(scenario):
     assert DigestDelivery.objects.filter(period=s.PERIOD).count() == 4
 
 
-def test_sweeper_leaves_past_weeks_alone(scenario):
-    last_week = s.PERIOD - datetime.timedelta(days=7)
-    old = DigestDelivery.objects.create(
+def test_sweeper_delivers_what_earlier_weeks_left_pending_up_to_four_weeks_back(scenario):
+    def pending(weeks_back: int) -> DigestDelivery:
+        return DigestDelivery.objects.create(
+            person=scenario.dana,
+            kind=DigestKind.CORE_GROUP,
+            period=s.PERIOD - datetime.timedelta(weeks=weeks_back),
+        )
+
+    last_week, a_month_back, older = pending(1), pending(4), pending(5)
+    swept = delivery.sweep()
+    assert last_week.pk in swept and a_month_back.pk in swept
+    assert older.pk not in swept
+
+
+def test_the_sweep_task_sends_each_week_in_its_own_batch(scenario, eager):
+    last_week = s.PERIOD - datetime.timedelta(weeks=1)
+    DigestDelivery.objects.create(
         person=scenario.dana, kind=DigestKind.CORE_GROUP, period=last_week
     )
-    assert old.pk not in delivery.sweep()
+    assert tasks.sweep_deliveries.delay().get() == 5  # this week's four, and last week's
+    assert DigestDelivery.objects.get(person=scenario.dana, period=last_week).status == State.SENT
 
 
 # --- Celery tasks ---------------------------------------------------------------------------
