@@ -17,7 +17,6 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from actions import tasks
 from actions.digests import delivery, email
 from actions.models import DigestDelivery, DigestKind
-from pimtracker.celery import app as celery_app
 from tests.actions.digests import scenario as s
 
 State = DigestDelivery.State
@@ -43,15 +42,6 @@ def scenario(plan, organizations, coordinator, settings):
         data.traveller = traveller
         yield data
     FlakyBackend.failure = None
-
-
-@pytest.fixture
-def eager():
-    """Tasks run in-process, as in the embedded mode, even when a broker is configured."""
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
 
 
 def run_week() -> list[delivery.Result]:
