@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -30,6 +31,9 @@ from .email import person_for_unsubscribe
 from .forms import NotificationSettingsForm, PreviewForm, WeekField
 from .recipients import set_digest_enabled
 from .weeks import current_period, week_label
+
+# The log shows a week this many rows at a time: a cluster-wide week has thousands.
+LOG_PAGE_SIZE = 100
 
 # The e-mail's HTML, framed by the preview page: its own styles, nothing else at all.
 EMAIL_CSP = {
@@ -57,8 +61,9 @@ def delivery_log(request: HttpRequest) -> HttpResponse:
     deliveries = (
         DigestDelivery.objects.filter(period=period)
         .select_related("person__organization")
-        .order_by("person__last_name", "person__first_name")
+        .order_by("person__last_name", "person__first_name", "pk")
     )
+    page = Paginator(deliveries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     counts = dict(
         DigestDelivery.objects.filter(period=period)
         .order_by()
@@ -73,7 +78,8 @@ def delivery_log(request: HttpRequest) -> HttpResponse:
             "period": period,
             "week": week_label(period),
             "weeks": [(week_label(w), w == period) for w in weeks],
-            "deliveries": deliveries,
+            "deliveries": page.object_list,
+            "page": page,
             "counts": [(s.label, counts.get(s.value, 0)) for s in DigestDelivery.State],
         },
     )

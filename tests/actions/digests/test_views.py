@@ -119,9 +119,22 @@ def test_delivery_log_runs_a_fixed_number_of_queries(
     url = reverse("digest_log") + f"?week={s.WEEK}"
     coordinator.get(url)  # warm the session and role caches
     # session, user, role groups with the user's person (navigation), recent weeks, counts
-    # per status, deliveries with their people and organisations
-    with django_assert_num_queries(6):
+    # per status, the number of rows (for the pages), one page of deliveries with their
+    # people and organisations
+    with django_assert_num_queries(7):
         coordinator.get(url)
+
+
+def test_the_delivery_log_comes_a_page_at_a_time(scenario, coordinator, monkeypatch):
+    monkeypatch.setattr("actions.digests.views.LOG_PAGE_SIZE", 3)
+    delivery.deliver_batch(delivery.prepare_week(s.PERIOD), period=s.PERIOD)
+    url = reverse("digest_log") + f"?week={s.WEEK}"
+    first = coordinator.get(url).content.decode()
+    second = coordinator.get(url + "&page=2").content.decode()
+    rows = re.compile(r'<tr class="delivery-')
+    assert (len(rows.findall(first)), len(rows.findall(second))) == (3, 1)
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert len(rows.findall(coordinator.get(url + "&page=99").content.decode())) == 1
 
 
 # --- Unsubscribe ----------------------------------------------------------------------------
