@@ -29,12 +29,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.models import DigestDelivery, DigestKind
-from participants.models import Person
 from pimtracker.mail import MaybeDelivered
 
-from .content import build_digest
-from .email import Composed, compose, message_id
-from .recipients import recipient_kind, recipients, skip_reason
+from .email import compose, message_id
+from .recipients import recipients, skip_reason
 from .snapshot import Snapshot
 from .weeks import current_period
 
@@ -85,7 +83,7 @@ def _claimable(now: datetime.datetime) -> Q:
     )
 
 
-def _is_claimable(row: DigestDelivery, now: datetime.datetime) -> bool:
+def is_claimable(row: DigestDelivery, now: datetime.datetime) -> bool:
     """``_claimable`` for a loaded row."""
     expired = row.lease_until is not None and row.lease_until < now
     return row.attempts < MAX_ATTEMPTS and (
@@ -372,65 +370,3 @@ def deliver_batch(ids: list[int], *, period: datetime.date) -> list[Result]:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 shared.close()
     return results
-
-
-@dataclass(frozen=True)
-class Planned:
-    person: Person
-    kind: str
-    action: str
-
-
-def dry_run(period: datetime.date) -> list[Planned]:
-    """What ``prepare_week`` and ``deliver_batch`` would do for the week, writing nothing."""
-    rows = {
-        d.person_id: d
-        for d in DigestDelivery.objects.filter(period=period).select_related("person__organization")
-    }
-    people = {r.person.pk: (r.person, r.kind) for r in recipients()}
-    people.update({pk: (d.person, d.kind) for pk, d in rows.items()})
-    snapshot = Snapshot.load(period=period, people=people)
-    now = timezone.now()
-    planned = []
-    for pk, (person, kind) in sorted(people.items(), key=lambda p: p[1][0].full_name):
-        row = rows.get(pk)
-        if row is not None and not _is_claimable(row, now):
-            action = _("nothing to do: %(status)s") % {"status": row.get_status_display()}
-        elif reason := skip_reason(person):
-            action = _("skip: %(reason)s") % {"reason": reason}
-        elif (
-            kind == DigestKind.PARTNER
-            and not build_digest(
-                person=person, kind=kind, period=period, snapshot=snapshot
-            ).has_news
-        ):
-            action = _("skip: nothing open and nothing changed")
-        else:
-            action = _("send")
-        planned.append(Planned(person, kind, action))
-    return planned
-
-
-@dataclass(frozen=True)
-class Preview:
-    kind: str | None
-    composed: Composed | None
-    not_sent_because: str  # "" when it would go out
-    delivery: DigestDelivery | None
-
-
-def preview(person: Person, period: datetime.date) -> Preview:
-    """The digest this person would get for the week if it were sent now, and whether."""
-    delivery = DigestDelivery.objects.filter(person=person, period=period).first()
-    kind = delivery.kind if delivery else recipient_kind(person)
-    if kind is None:
-        reason = _("not in the core group, and focal point of no open item")
-        return Preview(None, None, reason, None)
-    snapshot = Snapshot.load(
-        period=period, people=[person.pk], whole_plan=kind == DigestKind.CORE_GROUP
-    )
-    composed = compose(person=person, kind=kind, period=period, snapshot=snapshot)
-    reason = skip_reason(person)
-    if not reason and kind == DigestKind.PARTNER and not composed.digest.has_news:
-        reason = _("nothing open and nothing changed")
-    return Preview(kind, composed, reason, delivery)

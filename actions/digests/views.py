@@ -26,7 +26,7 @@ from actions.permissions import person_of, require_coordinator
 from participants.models import Person
 from pimtracker.drafts import post_only
 
-from . import delivery
+from . import delivery, preview
 from .email import person_for_unsubscribe
 from .forms import NotificationSettingsForm, PreviewForm, WeekField
 from .recipients import set_digest_enabled
@@ -95,7 +95,7 @@ def digest_preview(request: HttpRequest) -> HttpResponse:
         form = PreviewForm(initial={"week": week_label(current_period())})
     result = None
     if form.is_bound and form.is_valid():
-        result = delivery.preview(form.cleaned_data["person"], form.cleaned_data["week"])
+        result = preview.preview(form.cleaned_data["person"], form.cleaned_data["week"])
     return render(
         request,
         "digests/preview.html",
@@ -113,7 +113,7 @@ def digest_preview_html(request: HttpRequest) -> HttpResponse:
     form = PreviewForm(request.GET)
     if not form.is_valid():
         return HttpResponse(_("Choose a person and a week."), status=400, content_type="text/plain")
-    result = delivery.preview(form.cleaned_data["person"], form.cleaned_data["week"])
+    result = preview.preview(form.cleaned_data["person"], form.cleaned_data["week"])
     if result.composed is None:
         return HttpResponse(result.not_sent_because, content_type="text/plain; charset=utf-8")
     return HttpResponse(result.composed.html)

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from actions.digests import delivery
+from actions.digests import delivery, preview
 from actions.digests.weeks import current_period, parse_week, week_label
 from actions.models import DigestDelivery
 
@@ -29,7 +29,7 @@ class Command(BaseCommand):
         span = f"{week_label(period)} (week of {period.day} {period:%b %Y})"
         if dry_run:
             self.stdout.write(f"Dry run for {span}: nothing is sent or recorded.")
-            planned = delivery.dry_run(period)
+            planned = preview.dry_run(period)
             width = max((len(p.action) for p in planned), default=0)
             for p in planned:
                 self.stdout.write(f"  {p.action:<{width}}  {p.kind:<10} {self._who(p.person)}")
