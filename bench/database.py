@@ -39,7 +39,8 @@ def connect(url: str) -> psycopg.Connection:
 
 def server_version() -> str:
     with connect(server_url()) as conn:
-        return str(conn.execute("SHOW server_version").fetchone()[0])
+        row = conn.execute("SHOW server_version").fetchone()
+    return str(row[0]) if row else "unknown"
 
 
 def create_if_missing(url: str) -> bool:
@@ -61,7 +62,7 @@ def loaded_size(url: str) -> int:
             " JOIN actions_actionplan p ON p.id = ap.plan_id WHERE p.key = %s",
             [PLAN_KEY],
         ).fetchone()
-    return int(row[0])
+    return int(row[0]) if row else 0
 
 
 def manage(env: dict[str, str], *args: str) -> None:

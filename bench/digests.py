@@ -86,7 +86,7 @@ def measure(recipients: list[int], log: Callable[[str], None]) -> dict[str, Any]
     broker, no_worker = _broker()
     if no_worker:
         log(f"digests: no run through a worker: {no_worker}")
-    runs = []
+    runs: list[dict] = []
     try:
         for count in recipients:
             log(f"digests: {count:,} recipients")

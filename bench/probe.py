@@ -101,6 +101,8 @@ def pages() -> list[Page]:
     total = ActionPoint.objects.filter(plan__key=PLAN_KEY).count()
     deep = min(DEEP_PAGE, max(1, math.ceil(total / PAGE_SIZE)))
     partner = busiest_partner()
+    if partner.user is None:  # busiest_partner picks people with an account
+        raise RuntimeError(f"{partner} has no account to sign in with")
     acronym = partner.organization.acronym
     item = item_with_journal()
     code = f"C-{max(1, total // 8)}"

@@ -97,7 +97,7 @@ class Server:
 
 
 def _proc_status(pid: int) -> dict[str, int]:
-    values = {}
+    values: dict[str, int] = {}
     try:
         lines = Path(f"/proc/{pid}/status").read_text().splitlines()
     except OSError:
