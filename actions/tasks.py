@@ -85,11 +85,12 @@ def sweep_deliveries() -> int:
     """Queue again the deliveries that are due and unsent (the broker forgets)."""
     ids = delivery.sweep(timezone.now())
     # Each week's rows in batches of their own: a batch reads the week it reports on.
+    period_of = dict(DigestDelivery.objects.filter(pk__in=ids).values_list("pk", "period"))
     weeks: dict[datetime.date, list[int]] = {}
-    for pk, period in DigestDelivery.objects.filter(pk__in=ids).values_list("pk", "period"):
-        weeks.setdefault(period, []).append(pk)
+    for pk in ids:  # in the sweep's order: core group first, then by organisation
+        weeks.setdefault(period_of[pk], []).append(pk)
     for period, week_ids in sorted(weeks.items()):
-        queue_batches([pk for pk in ids if pk in set(week_ids)], period)
+        queue_batches(week_ids, period)
     if ids:
         logger.info("Digest sweep: %d queued again", len(ids))
     return len(ids)

@@ -165,18 +165,18 @@ def invite_person(
                 organization=organization,
                 user=account,
             )
-            _record(
-                by,
-                person,
-                AccessChange.Kind.INVITED,
-                _("as %(role)s") % {"role": ROLE_LABELS[role]},
-            )
-            if send_email:
-                transaction.on_commit(lambda: send_invitation(person.pk))
+            _invited(by, person, role, send_email)
     except IntegrityError as exc:
         # Two coordinators inviting the same address at once: the second one loses here.
         raise AccessError(_("%(email)s is already in PIM Tracker.") % {"email": email}) from exc
     return person
+
+
+def _invited(by: User, person: Person, role: str, send_email: bool) -> None:
+    """The access log's line for an invitation and, after the commit, its e-mail."""
+    _record(by, person, AccessChange.Kind.INVITED, _("as %(role)s") % {"role": ROLE_LABELS[role]})
+    if send_email:
+        transaction.on_commit(lambda: send_invitation(person.pk))
 
 
 def invite_existing_person(
@@ -209,14 +209,7 @@ def invite_existing_person(
             )
             person.email = email
             person.save(update_fields=["user", "email"])
-            _record(
-                by,
-                person,
-                AccessChange.Kind.INVITED,
-                _("as %(role)s") % {"role": ROLE_LABELS[role]},
-            )
-            if send_email:
-                transaction.on_commit(lambda: send_invitation(person.pk))
+            _invited(by, person, role, send_email)
     except IntegrityError as exc:
         raise AccessError(_("%(email)s is already in PIM Tracker.") % {"email": email}) from exc
     return person

@@ -22,13 +22,11 @@ class DatabaseOperations(operations.DatabaseOperations):
         reset_sequences: bool = False,
         allow_cascade: bool = False,
     ) -> list[str]:
-        sql = super().sql_flush(
+        # sorted() is stable and False < True: the journal goes last, the rest keep their order.
+        tables = sorted(tables, key=lambda table: table == JOURNAL_TABLE)
+        return super().sql_flush(
             style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
         )
-        journal = [s for s in sql if s.startswith("DELETE") and JOURNAL_TABLE in s]
-        rest = [s for s in sql if s not in journal]
-        deletes = [s for s in rest if s.startswith("DELETE")]
-        return deletes + journal + [s for s in rest if not s.startswith("DELETE")]
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
