@@ -11,7 +11,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
 
 from actions import services
-from actions.models import ActionPoint, ActionUpdate, Status
+from actions.digests.weeks import current_period
+from actions.models import ActionPoint, ActionUpdate, DigestDelivery, DigestKind, Status
 from tests.factories import PASSWORD, ActionPointFactory
 
 from .conftest import (
@@ -246,3 +247,25 @@ def test_two_coordinators_editing_at_once_keep_both_changes_or_choose(
     submit_and_wait(browser, "conflict-submit")
     item.refresh_from_db()
     assert (item.title, item.status) == ("My title", Status.BLOCKED)
+
+
+def test_the_delivery_log_fits_a_phone_and_offers_to_send_again(
+    browser, live_server, screenshot, coordinator, partner_iom
+):
+    DigestDelivery.objects.create(
+        person=partner_iom.person,
+        kind=DigestKind.PARTNER,
+        period=current_period(),
+        status=DigestDelivery.State.UNCERTAIN,
+        attempts=1,
+        error="The server received the message but its reply was lost.",
+    )
+    use_window(browser, PHONE)
+    sign_in(browser, live_server.url, coordinator.user.username)
+    open_page(browser, f"{live_server.url}/digests/")
+    assert_fits(browser)
+    row = browser.find_element(By.CSS_SELECTOR, "#deliveries tr.delivery-uncertain")
+    assert "Maybe sent" in row.text
+    screenshot(browser, "delivery-log-maybe-sent-375")
+    click_and_wait(browser, row.find_element(By.CSS_SELECTOR, "button"))
+    assert DigestDelivery.objects.get().status != DigestDelivery.State.UNCERTAIN
