@@ -81,6 +81,9 @@ def joint_update(
                 created_at__gte=_midnight(start),
                 created_at__lt=_midnight(end + datetime.timedelta(days=1)),
             )
+            # Where agreed: an item agreed before the period is not new in it, whenever
+            # it was imported.
+            .exclude(kind=ActionUpdate.Kind.CREATED, action_point__agreed_on__lt=start)
             .select_related("author__person")
             .order_by("created_at", "id")
         )

@@ -26,6 +26,7 @@ from .progress import (
     open_q,
     overdue_q,
 )
+from .provenance import Provenance
 
 
 class ActionPlan(models.Model):
@@ -144,7 +145,7 @@ class ActionPointQuerySet(models.QuerySet):
         return self.order_by(*REPORT_ORDER)
 
 
-class ActionPoint(models.Model):
+class ActionPoint(Provenance, models.Model):
     plan = models.ForeignKey(
         ActionPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="action_points"
     )
@@ -319,6 +320,15 @@ class ActionUpdate(models.Model):
     # Field name -> [before, after] as text, for edits and reassignments.
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     version = models.PositiveIntegerField(_("version after"))
+    # Meetings: the meeting whose decision this row records.
+    meeting = models.ForeignKey(
+        "actions.Meeting",
+        verbose_name=_("meeting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
 
     # Not a column: set for the templates by ``selectors.label_journal_entries``.
     change_rows: list[tuple[str, str, str]]
@@ -354,6 +364,8 @@ class ActionUpdate(models.Model):
 from .api.models import ApiToken  # noqa: E402
 from .digests.models import DeliveryState, DigestDelivery, DigestKind  # noqa: E402
 from .glossary.models import GlossaryTerm, TermStatus  # noqa: E402
+from .meetings.models import Meeting  # noqa: E402
+from .resources.models import Resource, web_url  # noqa: E402
 
 __all__ = [
     "REPORT_ORDER",
@@ -367,7 +379,10 @@ __all__ = [
     "DigestKind",
     "GlossaryTerm",
     "LearningOutcome",
+    "Meeting",
+    "Resource",
     "Status",
     "TermStatus",
     "UpdateKind",
+    "web_url",
 ]

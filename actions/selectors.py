@@ -108,7 +108,7 @@ def get_action_point_for_view(user: User, pk: int) -> ActionPoint:
     no role."""
     permissions.require_reader(user)
     queryset = ActionPoint.objects.select_related(
-        "plan", "area", "forum", "parent"
+        "plan", "area", "forum", "parent", "agreed_event", "agreed_meeting__forum"
     ).prefetch_related(
         "lead_organizations",
         Prefetch("focal_points", queryset=Person.objects.select_related("organization")),
@@ -352,6 +352,8 @@ def filtered_list(data: QueryDict, *, choices: FilterChoices | None = None) -> A
 def with_details(items: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
     """Listed items with everything an API row shows beyond the list's columns: parent,
     forum, focal points and their organisations."""
-    return items.select_related("parent", "forum").prefetch_related(
+    return items.select_related(
+        "parent", "forum", "agreed_event", "agreed_meeting__forum"
+    ).prefetch_related(
         Prefetch("focal_points", queryset=Person.objects.select_related("organization"))
     )

@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 
 from participants.models import Forum, Organization, Person
 
-from .models import REPORT_ORDER, ActionPlan, ActionPoint, ActionUpdate, Area, Status
+from .models import REPORT_ORDER, ActionPlan, ActionPoint, ActionUpdate, Area, Meeting, Status
+from .provenance import PROVENANCE_FIELDS
 from .selectors import display_name
 
 User = AuthUser | AnonymousUser | None
@@ -92,12 +93,21 @@ def create_action_point(
     lead_organizations: Iterable[Organization] = (),
     focal_points: Iterable[Person] = (),
     note: str = "",
+    meeting: Meeting | None = None,
+    **provenance: Any,
 ) -> ActionPoint:
     """Create an action point and its first journal entry, atomically.
 
     Raises ``ValidationError`` (nothing written) when the item breaks a rule of the plan:
     a code already used, an area or parent from another plan, an unknown status.
+    ``provenance`` takes ``PROVENANCE_FIELDS``; an item created at ``meeting`` was agreed
+    there, and its first journal row is the meeting's decision.
     """
+    unknown = set(provenance) - set(PROVENANCE_FIELDS)
+    if unknown:
+        raise TypeError(f"create_action_point() cannot set {', '.join(sorted(unknown))}")
+    if meeting is not None:
+        provenance = {"agreed_meeting": meeting, "agreed_on": meeting.date, **provenance}
     now = timezone.now()
     item = ActionPoint(
         plan=plan,
@@ -113,6 +123,7 @@ def create_action_point(
         created_at=now,
         updated_at=now,
         completed_at=now if status == Status.DONE else None,
+        **provenance,
     )
     item.full_clean()
     with transaction.atomic():
@@ -128,6 +139,7 @@ def create_action_point(
             status_after=status,
             note=note,
             version=item.version,
+            meeting=meeting,
         )
     return item
 
@@ -138,17 +150,19 @@ def change_action_point(
     by: User,
     expected_version: int | None = None,
     note: str = "",
+    meeting: Meeting | None = None,
     **changes: Any,
 ) -> ActionUpdate:
     """Apply ``changes`` to an action point and journal them, in one transaction.
 
-    ``changes`` takes any of ``SCALAR_FIELDS`` and ``M2M_FIELDS``. With
+    ``changes`` takes any of ``SCALAR_FIELDS``, ``PROVENANCE_FIELDS`` and ``M2M_FIELDS``;
+    with ``meeting`` the journal row is that meeting's decision. With
     ``expected_version`` the write is refused with ``StaleVersion`` when the item moved on
     since the caller read it. Raises ``NothingToChange`` when nothing would change and there
     is no note, ``ValidationError`` for a change that breaks a rule. On any error, nothing
     is written. Returns the journal entry.
     """
-    unknown = set(changes) - set(SCALAR_FIELDS) - set(M2M_FIELDS)
+    unknown = set(changes) - set(SCALAR_FIELDS) - set(PROVENANCE_FIELDS) - set(M2M_FIELDS)
     if unknown:
         raise TypeError(f"change_action_point() cannot change {', '.join(sorted(unknown))}")
     pk = action_point.pk if isinstance(action_point, ActionPoint) else action_point
@@ -164,7 +178,7 @@ def change_action_point(
         status_before = item.status
 
         diff: dict[str, list[str]] = {}
-        for field in SCALAR_FIELDS:
+        for field in (*SCALAR_FIELDS, *PROVENANCE_FIELDS):
             if field in changes and getattr(item, field) != changes[field]:
                 diff[field] = [_as_text(getattr(item, field)), _as_text(changes[field])]
                 setattr(item, field, changes[field])
@@ -189,7 +203,10 @@ def change_action_point(
         # The version condition makes the write safe on databases where select_for_update
         # does not lock (SQLite): a concurrent writer leaves this UPDATE matching no row.
         saved = ActionPoint.objects.filter(pk=item.pk, version=read_version).update(
-            **{f: getattr(item, f) for f in (*SCALAR_FIELDS, "updated_at", "completed_at")},
+            **{
+                f: getattr(item, f)
+                for f in (*SCALAR_FIELDS, *PROVENANCE_FIELDS, "updated_at", "completed_at")
+            },
             version=item.version,
         )
         if not saved:
@@ -208,6 +225,7 @@ def change_action_point(
             note=note,
             changes={k: v for k, v in diff.items() if k != "status"},
             version=item.version,
+            meeting=meeting,
         )
 
 

@@ -127,6 +127,7 @@ def action_detail(request: HttpRequest, pk: int) -> JsonResponse:
             "note": entry.note,
             "changes": entry.changes,
             "version": entry.version,
+            "meeting": _meeting_url(request, entry.meeting_id),
         }
         for entry in item.updates.all()
     ]
@@ -153,6 +154,8 @@ def item_data(request: HttpRequest, item: ActionPoint, contacts: bool) -> dict[s
             {"acronym": o.acronym, "name": o.name} for o in item.lead_organizations.all()
         ],
         "forum": {"acronym": item.forum.acronym, "name": item.forum.name} if item.forum else None,
+        "forum_inferred": item.forum_inferred,
+        "agreed": _agreed(request, item),
         "focal_points": [
             {
                 "name": p.full_name,
@@ -166,6 +169,23 @@ def item_data(request: HttpRequest, item: ActionPoint, contacts: bool) -> dict[s
         "completed_at": timezone.localtime(item.completed_at) if item.completed_at else None,
         "version": item.version,
     }
+
+
+def _agreed(request: HttpRequest, item: ActionPoint) -> dict[str, Any] | None:
+    """Where and when the item was agreed, and the source's own words."""
+    if item.agreed_event:
+        at: dict[str, Any] = {"event": item.agreed_event.title}
+    elif item.agreed_meeting:
+        at = {"meeting": _meeting_url(request, item.agreed_meeting_id)}
+    elif not item.agreed_on:
+        return None
+    else:
+        at = {}
+    return {**at, "on": item.agreed_on, "as_agreed": item.agreed_text}
+
+
+def _meeting_url(request: HttpRequest, pk: int | None) -> str | None:
+    return request.build_absolute_uri(reverse("meeting_detail", args=[pk])) if pk else None
 
 
 def _page_size(raw: str | None, errors: dict) -> int:

@@ -264,12 +264,18 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
             reverse=True,
         )
     moved: dict[int, list[ActionUpdate]] = {}
+    since_day = timezone.localdate(since)
     for entry in entries:
         if entry.created_at <= since:
             break
         item = snapshot.items.get(entry.action_point_id)
-        if item is not None:  # None: created after the items were read
-            moved.setdefault(item.plan_id, []).append(entry)
+        if item is None:  # created after the items were read
+            continue
+        # Where agreed: an item added now but agreed before the window (a 2017 plan
+        # imported today) is not news.
+        if entry.kind == ActionUpdate.Kind.CREATED and not item.is_new_since(since_day):
+            continue
+        moved.setdefault(item.plan_id, []).append(entry)
 
     def item_row(item: ActionPoint) -> ItemRow:
         due, due_in = _due(item.due_date, today)

@@ -15,6 +15,11 @@ class PlanEntry:
     period_start: datetime.date | None
     period_end: datetime.date | None
     description: str
+    # Where and when the file's action points were agreed; whether each description is
+    # the source's own words, kept as "As agreed".
+    agreed_at: str | None = None
+    agreed_on: datetime.date | None = None
+    descriptions_as_agreed: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,7 @@ class ActionPointEntry:
     leads: tuple[str, ...]
     forum: str | None
     position: int  # order within its area, from 1
+    forum_inferred: bool = False  # the source does not name the forum
 
 
 @dataclass(frozen=True)
@@ -104,8 +110,9 @@ class PlanFile:
         forums = {f.acronym for f in self.forums}
         events = {e.key for e in self.events}
         refs = [Reference(self.plan.where, "forum", "forum", self.plan.forum)]
-        if self.plan.event:
-            refs.append(Reference(self.plan.where, "event", "event", self.plan.event))
+        for name, key in (("event", self.plan.event), ("agreed_at", self.plan.agreed_at)):
+            if key:
+                refs.append(Reference(self.plan.where, name, "event", key))
         refs += [Reference(f.where, "parent", "forum", f.parent) for f in self.forums if f.parent]
         for event in self.events:
             refs += [

@@ -271,6 +271,7 @@ class _Importer:
     ) -> None:
         present = {i.code: i for i in plan.action_points.prefetch_related("lead_organizations")}
         items: dict[str, ActionPoint] = {}
+        agreed = self._where_agreed()
         for e in self.file.action_points:
             wanted: dict[str, Any] = {
                 "area": areas[e.area],
@@ -279,7 +280,11 @@ class _Importer:
                 "title": e.title,
                 "description": e.description,
                 "forum": forums[e.forum] if e.forum else None,
+                "forum_inferred": e.forum_inferred,
+                **agreed,
             }
+            if self.file.plan.descriptions_as_agreed:
+                wanted["agreed_text"] = e.description
             leads = [orgs[acronym] for acronym in e.leads]
             item = present.get(e.code)
             try:
@@ -299,6 +304,17 @@ class _Importer:
                 self._fail([f"{e.where}: {message}" for message in exc.messages])
             self.result.counts["action_points"].add(outcome)
             items[e.code] = item
+
+    def _where_agreed(self) -> dict[str, Any]:
+        """The plan's ``agreed_at`` and ``agreed_on`` for each item; a file without them
+        leaves what the site records."""
+        plan = self.file.plan
+        agreed: dict[str, Any] = {}
+        if plan.agreed_at:
+            agreed["agreed_event"] = Event.objects.get(key=plan.agreed_at)
+        if plan.agreed_on:
+            agreed["agreed_on"] = plan.agreed_on
+        return agreed
 
     def _update_action_point(
         self, e: ActionPointEntry, item: ActionPoint, wanted: dict, leads: list[Organization]

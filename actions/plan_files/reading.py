@@ -134,6 +134,9 @@ def _plan(errors: list[str], top: Table, text: str) -> PlanEntry | None:
         period_start=b.date("period_start", required=False),
         period_end=b.date("period_end", required=False),
         description=b.text("description", required=False),
+        agreed_at=b.text("agreed_at", required=False) or None,
+        agreed_on=b.date("agreed_on", required=False),
+        descriptions_as_agreed=b.flag("descriptions_as_agreed"),
     )
     if entry.period_start and entry.period_end and entry.period_end < entry.period_start:
         b.error("period_end is before period_start")
@@ -235,7 +238,10 @@ def _action_point(b: Table) -> ActionPointEntry:
         leads=b.text_list("leads"),
         forum=b.text("forum", required=False) or None,
         position=0,
+        forum_inferred=b.flag("forum_inferred"),
     )
+    if entry.forum_inferred and not entry.forum:
+        b.error("forum_inferred: there is no forum")
     if len(set(entry.leads)) < len(entry.leads):
         b.error("leads: an organisation is listed twice")
     b.finish()

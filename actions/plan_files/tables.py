@@ -95,6 +95,15 @@ class Table:
             return None
         return value
 
+    def flag(self, key: str) -> bool:
+        value = self.get(key)
+        if value is MISSING:
+            return False
+        if not isinstance(value, bool):
+            self.error(f"{key}: expected true or false, got {describe(value)}")
+            return False
+        return value
+
     def choice(self, key: str, choices: type[TextChoices]) -> str:
         value = self.text(key)
         if value and value not in choices.values:

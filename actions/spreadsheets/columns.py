@@ -69,6 +69,11 @@ COLUMNS: tuple[Column, ...] = (
         aliases=("forum acronym",),
         help=_("The acronym of the coordination forum, e.g. PWG."),
     ),
+    # Where agreed: read-only, like the dates the site keeps.
+    Column("forum_inferred", _("Forum inferred"), "#sector+cluster+inferred", 8),
+    Column("agreed_at", _("Agreed at"), "#event+name+agreed", 30),
+    Column("agreed_on", _("Agreed on"), "#date+start+agreed", 12, kind="date"),
+    Column("as_agreed", _("As agreed"), "#activity+description+agreed", 60),
     Column("focal_points", _("Focal points"), "#contact+name", 28),
     Column(
         "focal_emails", _("Focal point e-mails"), "#contact+email", 32, imported=True,

@@ -28,6 +28,8 @@ CHUNK_SIZE = 1000
 _ITEM_FIELDS = (
     "pk", "plan__key", "area__code", "code", "parent__code", "title", "description",
     "status", "due_date", "forum__acronym", "completed_at", "updated_at",
+    "forum_inferred", "agreed_event__title", "agreed_meeting__forum__acronym",
+    "agreed_meeting__date", "agreed_on", "agreed_text",
 )  # fmt: skip
 
 
@@ -52,7 +54,8 @@ def export_rows(filtered: QuerySet[ActionPoint], columns: list[Column]) -> Itera
         leads = _lead_acronyms(ids)
         focal_points = _focal_points(ids)
         for (pk, plan, area, code, parent, title, description, status, due_date, forum,
-             completed_at, updated_at) in chunk:  # fmt: skip
+             completed_at, updated_at, forum_inferred, event, meeting_forum, meeting_date,
+             agreed_on, agreed_text) in chunk:  # fmt: skip
             names, emails = focal_points.get(pk, ("", ""))
             everything = {
                 "id": pk,
@@ -66,6 +69,10 @@ def export_rows(filtered: QuerySet[ActionPoint], columns: list[Column]) -> Itera
                 "due_date": due_date,
                 "leads": leads.get(pk, ""),
                 "forum": forum or "",
+                "forum_inferred": _("yes") if forum_inferred else "",
+                "agreed_at": event or _meeting_name(meeting_forum, meeting_date),
+                "agreed_on": agreed_on,
+                "as_agreed": agreed_text,
                 "focal_points": names,
                 "focal_emails": emails,
                 "completed_at": _local(completed_at, here),
@@ -73,6 +80,12 @@ def export_rows(filtered: QuerySet[ActionPoint], columns: list[Column]) -> Itera
                 "url": settings.SITE_URL + item_url(pk),
             }
             yield [everything[key] for key in keys]
+
+
+def _meeting_name(forum: str | None, day: datetime.date | None) -> str:
+    if not forum or not day:
+        return ""
+    return _("%(forum)s meeting, %(date)s") % {"forum": forum, "date": day.isoformat()}
 
 
 def _lead_acronyms(ids: list[int]) -> dict[int, str]:

@@ -133,6 +133,10 @@ def expected_row(item: ActionPoint, with_contacts: bool) -> dict[str, str]:
             o.acronym for o in item.lead_organizations.order_by("acronym")
         ),
         "Forum": item.forum.acronym if item.forum else "",
+        "Forum inferred": "yes" if item.forum_inferred else "",
+        "Agreed at": item.agreed_event.title if item.agreed_event else "",
+        "Agreed on": item.agreed_on.isoformat() if item.agreed_on else "",
+        "As agreed": item.agreed_text,
         "Focal points": ", ".join(f"{p.full_name} ({p.organization.acronym})" for p in focal),
         "Completed": local(item.completed_at),
         "Last update": local(item.updated_at),
