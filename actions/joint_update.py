@@ -3,14 +3,16 @@ comes next, laid out to be printed (A4) and sent as the cluster's regular update
 C-4 of the 2017 plan: "issue regular joint updates on behalf of the Protection Cluster").
 
 Statuses, overdue and next steps are as of today; "what changed" is the journal of the
-chosen period (the last 30 days unless chosen), in site time. Five queries whatever the
-size of the plan: areas, items, their leads, the period's journal with its authors.
+chosen period (the last 30 days unless chosen), in site time. Six queries whatever the
+size of the plan: areas, items, their leads, the period's journal with its authors, and the
+period's meetings.
 """
 
 import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_safe
 
 from . import permissions, selectors
 from .forms import PeriodForm
-from .models import ActionPlan, ActionPoint, ActionUpdate, Area, Status
+from .models import ActionPlan, ActionPoint, ActionUpdate, Area, Meeting, Status
 from .progress import StatusCounts, counts_of_items
 
 NEXT_STEPS_DAYS = 30
@@ -57,6 +59,7 @@ class JointUpdate:
     coming_due: list[ActionPoint]  # open and due by ``next_steps_until``, overdue apart
     blocked: list[ActionPoint]
     entry_count: int
+    meetings: list[Meeting]  # of the period, about the plan or held by its forums
 
     @property
     def changed_count(self) -> int:
@@ -70,7 +73,7 @@ class JointUpdate:
 def joint_update(
     plan: ActionPlan, start: datetime.date, end: datetime.date, today: datetime.date
 ) -> JointUpdate:
-    """Everything the joint update shows, read in five queries."""
+    """Everything the joint update shows, read in six queries."""
     areas = list(plan.areas.order_by("order", "code"))
     items = list(selectors.action_points_for_list().filter(plan=plan).report_order())
     by_pk = {item.pk: item for item in items}
@@ -134,6 +137,17 @@ def joint_update(
         ),
         blocked=[i for i in items if i.status == Status.BLOCKED],
         entry_count=len(entries),
+        meetings=_meetings(plan, start, end),
+    )
+
+
+def _meetings(plan: ActionPlan, start: datetime.date, end: datetime.date) -> list[Meeting]:
+    about_plan = Meeting.objects.filter(items__plan=plan).values("pk")
+    return list(
+        Meeting.objects.filter(date__gte=start, date__lte=end)
+        .filter(Q(pk__in=about_plan) | Q(forum=plan.forum_id) | Q(forum__parent=plan.forum_id))
+        .select_related("forum")
+        .order_by("date", "id")
     )
 
 

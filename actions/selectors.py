@@ -40,6 +40,8 @@ from .models import (
     ActionUpdate,
     Area,
     LearningOutcome,
+    Meeting,
+    Resource,
 )
 from .permissions import User
 from .progress import (
@@ -115,8 +117,13 @@ def get_action_point_for_view(user: User, pk: int) -> ActionPoint:
         Prefetch("sub_items", queryset=ActionPoint.objects.order_by("position", "code")),
         Prefetch(
             "updates",
-            queryset=journal_entries(ActionUpdate.objects.order_by("-created_at", "-id")),
+            queryset=journal_entries(
+                ActionUpdate.objects.select_related("meeting__forum").order_by("-created_at", "-id")
+            ),
         ),
+        # Provenance: the meetings that discussed it, its links.
+        Prefetch("meetings", queryset=Meeting.objects.select_related("forum").order_by("-date")),
+        Prefetch("resources", queryset=Resource.objects.prefetch_related("organizations")),
     )
     try:
         item = queryset.get(pk=pk)

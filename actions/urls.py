@@ -19,4 +19,7 @@ urlpatterns = [
     path("", include("actions.spreadsheets.urls")),
     path("", include("actions.api.urls")),
     path("", include("actions.glossary.urls")),
+    # Provenance: meetings and resources
+    path("", include("actions.meetings.urls")),
+    path("", include("actions.resources.urls")),
 ]

@@ -108,6 +108,8 @@ def _detail_context(
         "show_contacts": permissions.can_see_contact_details(request.user),
         "form": form if may_update else None,
         "links_glossary": is_glossary_action_point(item),
+        "meetings": list(item.meetings.all()),
+        "resources": list(item.resources.all()),
     }
 
 
@@ -301,7 +303,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "actions/plan_detail.html",
-        {"plan": plan, "sections": sections, "statuses": Status.choices},
+        {
+            "plan": plan,
+            "sections": sections,
+            "statuses": Status.choices,
+            # Resources: the plan's links, the report's among them.
+            "resources": list(plan.resources.prefetch_related("organizations")),
+            "can_edit": permissions.can_edit(request.user),
+        },
     )
 
 

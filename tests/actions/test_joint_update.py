@@ -202,6 +202,7 @@ def test_it_runs_the_same_queries_for_4_items_as_for_40(
         + 1  # its areas
         + 2  # its items, with their lead organisations
         + 1  # the period's journal, with authors and their people
+        + 1  # the period's meetings, with their forum
     )
     with django_assert_num_queries(expected):
         page(coordinator, plan)

@@ -11,9 +11,11 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from actions import permissions
-from actions.models import ActionPoint, ActionUpdate, Status
+from actions.models import ActionPoint, ActionUpdate, Meeting, Resource, Status
 from actions.permissions import Role
 from tests.factories import ActionPointFactory, UserFactory
+
+PROVENANCE_TABLES = (Meeting, Meeting.organizations.through, Meeting.items.through, Resource)
 
 # --- Fixtures --------------------------------------------------------------------------
 
@@ -181,7 +183,9 @@ def snapshot() -> tuple:
     leads = list(ActionPoint.lead_organizations.through.objects.order_by("pk").values())
     focal = list(ActionPoint.focal_points.through.objects.order_by("pk").values())
     journal = list(ActionUpdate.objects.order_by("pk").values_list("pk", flat=True))
-    return items, leads, focal, journal
+    # Provenance: meetings (with who was there and what they discussed) and links.
+    meetings = [list(m.objects.order_by("pk").values()) for m in PROVENANCE_TABLES]
+    return items, leads, focal, journal, meetings
 
 
 @pytest.fixture
@@ -191,11 +195,21 @@ def world(plan, organizations, partner_iom, partner_acted, coordinator, viewer, 
         area=plan.areas.get(code="C"), code="C-8", leads=[organizations["IOM"]]
     )
     ActionPointFactory(area=parent.area, code="C-8.1", parent=parent)
-    return {"item": parent, "plan": plan}
+    # Provenance: a meeting that discussed the item, with a link; a link on the plan.
+    meeting = Meeting.objects.create(forum=plan.forum, date=datetime.date.today())
+    meeting.items.add(parent)
+    Resource.objects.create(meeting=meeting, url="https://example.org/minutes", label="Minutes")
+    link = Resource.objects.create(plan=plan, url="https://pim.guide", label="pim.guide")
+    return {"item": parent, "plan": plan, "meeting": meeting, "link": link}
 
 
 def _url(template: str, world: dict) -> str:
-    return template.format(item=world["item"].pk, plan=world["plan"].pk)
+    return template.format(
+        item=world["item"].pk,
+        plan=world["plan"].pk,
+        meeting=world["meeting"].pk,
+        link=world["link"].pk,
+    )
 
 
 def _expect_login(response) -> None:
@@ -211,11 +225,29 @@ READ_PAGES = [
     "/plans/{plan}/",
     "/organizations/",
     "/organizations/IOM/",
+    # Meetings
+    "/meetings/",
+    "/meetings/{meeting}/",
 ]
-COORDINATOR_PAGES = ["/actions/new/", "/actions/{item}/edit/"]
+COORDINATOR_PAGES = [
+    "/actions/new/",
+    "/actions/{item}/edit/",
+    # Meetings
+    "/meetings/new/",
+    "/meetings/{meeting}/edit/",
+]
 # Each write-only URL, and the page a GET of it is sent to (a bookmark, a reload, the
 # redirect after signing in), rather than a 405.
-POST_ONLY = {"/actions/{item}/update/": "/actions/{item}/", "/actions/bulk/": "/actions/"}
+POST_ONLY = {
+    "/actions/{item}/update/": "/actions/{item}/",
+    "/actions/bulk/": "/actions/",
+    # Meetings and resources
+    "/meetings/{meeting}/decisions/": "/meetings/{meeting}/",
+    "/resources/plan/{plan}/add/": "/plans/{plan}/",
+    "/resources/action/{item}/add/": "/actions/{item}/",
+    "/resources/meeting/{meeting}/add/": "/meetings/{meeting}/",
+    "/resources/{link}/remove/": "/plans/{plan}/",
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -294,6 +326,11 @@ def _edit_data(world) -> dict:
     }
 
 
+def _decision_data(world) -> dict:
+    item = world["item"]
+    return {"plan": item.plan_id, "code": item.code, "status": Status.IN_PROGRESS, "note": "."}
+
+
 def _new_data(world) -> dict:
     return {
         "plan": world["plan"].pk,
@@ -311,6 +348,8 @@ WRITES = [
     ("/actions/bulk/", _bulk_data, {"coordinator"}),
     ("/actions/{item}/edit/", _edit_data, {"coordinator"}),
     ("/actions/new/", _new_data, {"coordinator"}),
+    # Meetings: a decision is a journal row of the item, linked to the meeting
+    ("/meetings/{meeting}/decisions/", _decision_data, {"coordinator"}),
 ]
 
 

@@ -152,12 +152,13 @@ def test_plan_page(coordinator, plan, rows, django_assert_num_queries):
         + 1  # the areas' learning outcomes (prefetch)
         + 1  # the first 100 items of each area in reading order (numbered per area)
         + 1  # their lead organisations (prefetch)
+        + 1  # the plan's resources (their organisations: none here, so no query)
     )
     with django_assert_num_queries(expected):
         response = coordinator.get(f"/plans/{plan.pk}/")
     assert response.status_code == 200
     assert response.content.decode().count('<td class="code">') == rows
-    assert expected == 8
+    assert expected == 9
 
 
 @pytest.mark.parametrize("rows", SIZES, indirect=True)
@@ -188,10 +189,12 @@ def test_action_detail(partner_iom, detailed_item, django_assert_num_queries):
         + 1  # its lead organisations (prefetch)
         + 1  # its focal points with their organisations (prefetch)
         + 1  # its sub-items (prefetch)
-        + 1  # its journal, with authors and their persons joined (prefetch)
+        + 1  # its journal, with authors, their persons and meetings joined (prefetch)
+        + 1  # the meetings that discussed it, with their forum (prefetch)
+        + 1  # its resources (prefetch; their organisations: none here, so no query)
     )
     with django_assert_num_queries(expected):
         response = partner_iom.get(f"/actions/{detailed_item.pk}/")
     assert response.status_code == 200
     assert 'id="update-submit"' in response.content.decode()
-    assert expected == 8
+    assert expected == 10
