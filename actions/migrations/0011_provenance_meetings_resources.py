@@ -200,6 +200,7 @@ class Migration(migrations.Migration):
                 (
                     "url",
                     models.URLField(
+                        blank=True,
                         max_length=500,
                         validators=[
                             django.core.validators.URLValidator(

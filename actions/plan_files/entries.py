@@ -85,6 +85,19 @@ class ActionPointEntry:
 
 
 @dataclass(frozen=True)
+class ResourceEntry:
+    """A link (or, without ``url``, a named source) of the plan or of one of its items."""
+
+    where: str
+    key: str
+    label: str
+    url: str
+    description: str
+    organizations: tuple[str, ...]
+    action_point: str | None  # the item's code; None: the plan's
+
+
+@dataclass(frozen=True)
 class Reference:
     """A key the file uses but does not define: it must exist in the site."""
 
@@ -103,6 +116,7 @@ class PlanFile:
     events: tuple[EventEntry, ...]
     areas: tuple[AreaEntry, ...]
     action_points: tuple[ActionPointEntry, ...]
+    resources: tuple[ResourceEntry, ...] = ()
 
     def outside_references(self) -> list[Reference]:
         """Acronyms and keys used here but defined neither here nor earlier in the file."""
@@ -123,5 +137,9 @@ class PlanFile:
             refs += [Reference(item.where, "lead", "organisation", a) for a in item.leads]
             if item.forum:
                 refs.append(Reference(item.where, "forum", "forum", item.forum))
+        for link in self.resources:
+            refs += [
+                Reference(link.where, "organization", "organisation", a) for a in link.organizations
+            ]
         defined = {"organisation": orgs, "forum": forums, "event": events}
         return [r for r in refs if r.key and r.key not in defined[r.kind]]

@@ -30,6 +30,7 @@ from participants.models import Event, Forum, Organization, Participation, Perso
 
 from .entries import ActionPointEntry, PlanFile
 from .reading import PlanFileError, read_plan_file
+from .resources import import_resources
 
 # Kinds of entries, in the order a summary lists them, with the words it uses.
 KINDS = {
@@ -41,6 +42,7 @@ KINDS = {
     "plans": "plans",
     "areas": "areas",
     "action_points": "action points",
+    "resources": "resources",
 }
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -110,6 +112,8 @@ class _Importer:
         plan = self._plan(forums, events)
         areas = self._areas(plan)
         self._action_points(plan, areas, orgs, forums)
+        for outcome in import_resources(plan, self.file.resources, orgs):
+            self.result.counts["resources"].add(outcome)
         self.result.plan = plan
         return self.result
 

@@ -15,9 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
+from django.core.exceptions import ValidationError
 from django.db.models import Field, Model
 
-from actions.models import ActionPlan, ActionPoint, Area
+from actions.models import ActionPlan, ActionPoint, Area, Resource, web_url
 from participants.models import Event, Forum, ForumKind, Organization, OrganizationKind, Person
 from participants.models import ParticipationRole as Role
 
@@ -30,6 +31,7 @@ from .entries import (
     PersonEntry,
     PlanEntry,
     PlanFile,
+    ResourceEntry,
 )
 from .tables import MISSING, Table, describe, header_lines, line_of, numbered_tables, tables_of
 
@@ -93,6 +95,7 @@ def _parse(data: dict, text: str, errors: list[str]) -> tuple | None:
         _area(b, order) for order, b in enumerate(numbered_tables(top, "areas", text), start=1)
     ]
     items = [_action_point(b) for b in numbered_tables(top, "action_points", text)]
+    resources = [_resource(b) for b in numbered_tables(top, "resources", text)]
     top.finish()
     if plan is None:
         return None
@@ -108,7 +111,15 @@ def _parse(data: dict, text: str, errors: list[str]) -> tuple | None:
     _unique(errors, items, "code", "code")
     _check_forum_parents(errors, forums)
     items = _check_action_points(errors, areas, items)
-    return plan, *(tuple(group) for group in (organizations, forums, events, areas, items))
+    _unique(errors, resources, "key", "key")
+    codes = {i.code for i in items}
+    errors += [
+        f'{r.where}: action_point "{r.action_point}" is not defined in [[action_points]]'
+        for r in resources
+        if r.action_point and r.action_point not in codes
+    ]
+    groups = (organizations, forums, events, areas, items, resources)
+    return plan, *(tuple(group) for group in groups)
 
 
 def _person_key(person: "PersonEntry") -> tuple[str, str, str]:
@@ -244,6 +255,25 @@ def _action_point(b: Table) -> ActionPointEntry:
         b.error("forum_inferred: there is no forum")
     if len(set(entry.leads)) < len(entry.leads):
         b.error("leads: an organisation is listed twice")
+    b.finish()
+    return entry
+
+
+def _resource(b: Table) -> ResourceEntry:
+    entry = ResourceEntry(
+        b.where,
+        key=b.text("key", max_length=_max(Resource, "key"), pattern=SLUG),
+        label=b.text("label", max_length=_max(Resource, "label")),
+        url=b.text("url", required=False, max_length=_max(Resource, "url")),
+        description=b.text("description", required=False),
+        organizations=b.text_list("organizations"),
+        action_point=b.text("action_point", required=False) or None,
+    )
+    if entry.url:
+        try:
+            web_url(entry.url)
+        except ValidationError:
+            b.error(f'url: "{entry.url}" is not an http:// or https:// link')
     b.finish()
     return entry
 

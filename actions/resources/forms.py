@@ -11,6 +11,7 @@ class ResourceForm(forms.ModelForm):
     url = forms.URLField(
         label=_("Link"),
         max_length=500,
+        required=False,
         assume_scheme="https",
         widget=forms.URLInput(attrs={"dir": "ltr", "placeholder": "https://"}),
     )

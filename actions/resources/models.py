@@ -37,7 +37,8 @@ class Resource(models.Model):
         blank=True,
         related_name="links",
     )
-    url = models.URLField(_("link"), max_length=500, validators=[web_url])
+    # Blank for a source the report names without a link (footnote 2's initiatives).
+    url = models.URLField(_("link"), max_length=500, blank=True, validators=[web_url])
     label = models.CharField(_("label"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     organizations = models.ManyToManyField(

@@ -230,7 +230,7 @@ def test_learning_outcomes_are_replaced_by_the_files_list(imported, tmp_path):
 BROKEN = {
     "syntax error": (
         edited('key = "libya-pim-2017"', 'key = "libya-pim-2017'),
-        ["TOML syntax error", "line 33"],
+        ["TOML syntax error", "line 36"],
     ),
     "unknown area": (
         edited('code = "C-3"\narea = "C"', 'code = "C-3"\narea = "E"'),
@@ -258,7 +258,7 @@ BROKEN = {
     ),
     "missing required key": (
         edited('title = "Libya Protection Cluster PIM action plan"\n', ""),
-        ['plan (libya-pim-2017, line 32): missing required key "title"'],
+        ['plan (libya-pim-2017, line 35): missing required key "title"'],
     ),
     "due date in the file": (
         edited('code = "A-1"\narea = "A"', 'code = "A-1"\narea = "A"\ndue_date = 2018-01-31'),
