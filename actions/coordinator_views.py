@@ -18,7 +18,7 @@ from pimtracker.drafts import keeps_draft, post_only, take_draft
 
 from . import filters, permissions, selectors, services
 from .forms import ActionPointForm, BulkStatusForm
-from .models import ActionPoint, Status
+from .models import ActionPoint, Meeting, Status
 from .views import stale_message
 
 
@@ -36,6 +36,7 @@ def _form_context(form: ActionPointForm, item: ActionPoint | None) -> dict:
 def action_create(request: HttpRequest) -> HttpResponse:
     permissions.require_coordinator(request.user)
     form = ActionPointForm(request.POST if request.method == "POST" else None)
+    meeting = _meeting_of(request)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
@@ -43,6 +44,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
                 by=request.user,
                 plan=data["plan"],
                 note=data["note"],
+                meeting=meeting,
                 **{name: data[name] for name in services.EDITABLE_FIELDS},
             )
         except ValidationError as error:
@@ -50,7 +52,16 @@ def action_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("%(code)s created.") % {"code": item.code})
             return redirect(item)
-    return render(request, "actions/action_form.html", _form_context(form, None))
+    context = _form_context(form, None) | {"meeting": meeting}
+    return render(request, "actions/action_form.html", context)
+
+
+def _meeting_of(request: HttpRequest) -> Meeting | None:
+    """Meetings: the meeting a new item is agreed at, when it is created from its page."""
+    raw = request.POST.get("meeting") or request.GET.get("meeting") or ""
+    if not raw.isdecimal():
+        return None
+    return Meeting.objects.select_related("forum").filter(pk=int(raw)).first()
 
 
 @keeps_draft(lambda pk: reverse("action_edit", args=[pk]))

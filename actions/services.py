@@ -141,6 +141,8 @@ def create_action_point(
             version=item.version,
             meeting=meeting,
         )
+        if meeting is not None:
+            meeting.items.add(item)
     return item
 
 

@@ -131,6 +131,15 @@ def action_detail(request: HttpRequest, pk: int) -> JsonResponse:
         }
         for entry in item.updates.all()
     ]
+    # Provenance: the meetings that discussed it, its links.
+    data["meetings"] = [
+        {"url": _meeting_url(request, m.pk), "date": m.date, "forum": m.forum.acronym}
+        for m in item.meetings.all()
+    ]
+    data["resources"] = [
+        {"label": r.label, "url": r.url or None, "description": r.description}
+        for r in item.resources.all()
+    ]
     return _json(data)
 
 

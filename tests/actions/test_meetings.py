@@ -158,3 +158,32 @@ def test_a_meeting_page_reads_a_fixed_number_of_queries(
     ):
         response = viewer.get(f"/meetings/{meeting.pk}/")
     assert response.content.decode().count('id="decision-') == count + 1
+
+
+def test_an_item_created_at_a_meeting_says_it_was_agreed_there(imported, coordinator, viewer):
+    meeting = meeting_services.save_meeting(
+        by=coordinator.user, forum=Forum.objects.get(acronym="PWG"),
+        date=datetime.date(2026, 11, 30), organizations=[], record="", items=[],
+    )  # fmt: skip
+    form = coordinator.get(f"/actions/new/?meeting={meeting.pk}").content.decode()
+    assert 'id="agreed-at-meeting"' in form
+    response = coordinator.post(
+        "/actions/new/",
+        {
+            "meeting": meeting.pk,
+            "plan": imported.pk,
+            "area": imported.areas.get(code="C").pk,
+            "code": "C-9",
+            "title": "Share the PWG ToR draft with the core group",
+            "status": Status.NOT_STARTED,
+            "position": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item = ActionPoint.objects.get(plan=imported, code="C-9")
+    assert (item.agreed_meeting, item.agreed_on) == (meeting, meeting.date)
+    page = viewer.get(item.get_absolute_url()).content.decode()
+    assert f'Agreed at a <a href="/meetings/{meeting.pk}/">meeting of the PWG</a>' in page
+    meeting_page = viewer.get(meeting.get_absolute_url()).content.decode()
+    assert f'href="/actions/{item.pk}/#journal"' in meeting_page  # its decisions
+    assert f'href="/actions/{item.pk}/"' in meeting_page  # the items discussed

@@ -136,8 +136,9 @@ def test_my_items_queries_do_not_grow_with_the_rows(partner_iom, rows, django_as
 @pytest.mark.parametrize("rows", SIZES, indirect=True)
 def test_detail_queries_do_not_grow_with_the_rows(coordinator, rows, django_assert_num_queries):
     item = ActionPoint.objects.filter(plan__key=PLAN_KEY).order_by("-pk").first()
-    # The item with plan, area, forum and parent; its leads, focal points, sub-items, journal.
-    with django_assert_num_queries(SIGNED_IN + 5):
+    # The item with plan, area, forum and parent; its leads, focal points, sub-items, journal;
+    # the meetings that discussed it and its resources.
+    with django_assert_num_queries(SIGNED_IN + 7):
         response = coordinator.get(f"/actions/{item.pk}/")
     assert response.status_code == 200
     assert len(response.context["journal"]) == 3

@@ -291,6 +291,7 @@ def test_the_detail_runs_the_same_queries_whatever_its_journal(
         + 1  # the user's groups and person (role)
         + 1  # the item, with plan, area, forum and parent joined
         + 4  # its leads, focal points, sub-items, journal with authors and their people
+        + 2  # the meetings that discussed it; its resources
     )
     with django_assert_num_queries(expected):
         assert len(coordinator.get(f"/api/actions/{item.pk}/").json()["journal"]) == n + 1
