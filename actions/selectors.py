@@ -51,6 +51,7 @@ from .progress import (
     overdue_q,
     status_count_annotations,
 )
+from .sample_data import sample_rows
 
 # Pages that list someone's or something's items show this many of each group, with the
 # group's count and a link to the list for the rest: rendering rows is what a page costs.
@@ -74,7 +75,11 @@ def display_name(user: AuthUser | None) -> str:
 
 def action_points_for_list() -> ActionPointQuerySet:
     """Rows of the list pages: area and plan joined, lead organisations prefetched."""
-    return ActionPoint.objects.select_related("plan", "area").prefetch_related("lead_organizations")
+    return (
+        ActionPoint.objects.select_related("plan", "area")
+        .prefetch_related("lead_organizations")
+        .annotate(has_sample_data=sample_rows())  # data responsibility: marked "Sample"
+    )
 
 
 def journal_entries(queryset: QuerySet[ActionUpdate]) -> QuerySet[ActionUpdate]:
@@ -118,6 +123,7 @@ def get_action_point_for_view(user: User, pk: int) -> ActionPoint:
             queryset=journal_entries(ActionUpdate.objects.order_by("-created_at", "-id")),
         ),
     )
+    queryset = queryset.annotate(has_sample_data=sample_rows())  # data responsibility
     try:
         item = queryset.get(pk=pk)
     except ActionPoint.DoesNotExist:
@@ -179,7 +185,11 @@ def item_table_rows() -> ActionPointQuerySet:
     of them. A field the table starts showing belongs here, or each row would read it with a
     query of its own (the query-count tests would see it)."""
     shown = ("code", "title", "status", "due_date", "parent", "area", "updated_at")
-    return ActionPoint.objects.only(*shown).prefetch_related("lead_organizations")
+    return (
+        ActionPoint.objects.only(*shown)
+        .prefetch_related("lead_organizations")
+        .annotate(has_sample_data=sample_rows())  # data responsibility: marked "Sample"
+    )
 
 
 @dataclass

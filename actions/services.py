@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from participants.models import Forum, Organization, Person
 
+from . import personal_data
 from .models import REPORT_ORDER, ActionPlan, ActionPoint, ActionUpdate, Area, Status
 from .selectors import display_name
 
@@ -92,12 +93,18 @@ def create_action_point(
     lead_organizations: Iterable[Organization] = (),
     focal_points: Iterable[Person] = (),
     note: str = "",
+    pii_confirmed: bool = False,
 ) -> ActionPoint:
     """Create an action point and its first journal entry, atomically.
 
     Raises ``ValidationError`` (nothing written) when the item breaks a rule of the plan:
-    a code already used, an area or parent from another plan, an unknown status.
+    a code already used, an area or parent from another plan, an unknown status; and
+    ``PersonalDataFound`` when its title, description or note looks like personal data and
+    ``pii_confirmed`` is not given.
     """
+    flagged = personal_data.check(
+        {"title": title, "description": description, "note": note}, confirmed=pii_confirmed
+    )
     now = timezone.now()
     item = ActionPoint(
         plan=plan,
@@ -128,6 +135,7 @@ def create_action_point(
             status_after=status,
             note=note,
             version=item.version,
+            pii_confirmed=flagged,
         )
     return item
 
@@ -138,6 +146,8 @@ def change_action_point(
     by: User,
     expected_version: int | None = None,
     note: str = "",
+    pii_confirmed: bool = False,
+    is_sample: bool = False,
     **changes: Any,
 ) -> ActionUpdate:
     """Apply ``changes`` to an action point and journal them, in one transaction.
@@ -147,6 +157,11 @@ def change_action_point(
     since the caller read it. Raises ``NothingToChange`` when nothing would change and there
     is no note, ``ValidationError`` for a change that breaks a rule. On any error, nothing
     is written. Returns the journal entry.
+
+    A note, title or description that looks like personal data raises
+    ``PersonalDataFound`` unless ``pii_confirmed``; the journal row then records that it
+    was confirmed, and digests leave its note out. ``is_sample`` marks the row as sample
+    data (``load_demo``), which ``load_demo --remove`` takes out again.
     """
     unknown = set(changes) - set(SCALAR_FIELDS) - set(M2M_FIELDS)
     if unknown:
@@ -178,6 +193,13 @@ def change_action_point(
                     m2m_new[field] = after
         if not diff and not note:
             raise NothingToChange()
+        flagged = personal_data.check(
+            {
+                "note": note,
+                **{f: str(changes[f]) for f in ("title", "description") if f in diff},
+            },
+            confirmed=pii_confirmed,
+        )
 
         item.full_clean(exclude=["lead_organizations", "focal_points"])
 
@@ -208,6 +230,8 @@ def change_action_point(
             note=note,
             changes={k: v for k, v in diff.items() if k != "status"},
             version=item.version,
+            pii_confirmed=flagged,
+            is_sample=is_sample,
         )
 
 
@@ -249,6 +273,7 @@ def change_what_the_editor_changed(
     note: str = "",
     keep_theirs: Collection[str] = (),
     take_mine: Collection[str] = (),
+    pii_confirmed: bool = False,
 ) -> ActionUpdate:
     """Apply the fields whose value differs from what the editor read (``read``, from
     ``field_texts`` when the form was shown), never the ones they left alone.
@@ -264,10 +289,14 @@ def change_what_the_editor_changed(
         for name in EDITABLE_FIELDS
         if name in values and yours[name] != read.get(name) and name not in keep_theirs
     }
+    common: dict[str, Any] = {
+        "action_point": action_point,
+        "by": by,
+        "note": note,
+        "pii_confirmed": pii_confirmed,
+    }
     try:
-        return change_action_point(
-            action_point=action_point, by=by, expected_version=expected_version, note=note, **mine
-        )
+        return change_action_point(expected_version=expected_version, **common, **mine)
     except StaleVersion:
         current = (
             ActionPoint.objects.select_related("plan", "area", "forum", "parent")
@@ -282,9 +311,7 @@ def change_what_the_editor_changed(
     }
     if conflicts:
         raise EditConflict(current, conflicts)
-    return change_action_point(
-        action_point=action_point, by=by, expected_version=current.version, note=note, **mine
-    )
+    return change_action_point(expected_version=current.version, **common, **mine)
 
 
 def _kind_of(diff: dict[str, list[str]]) -> str:
@@ -314,12 +341,15 @@ def change_status_of_many(
     status: str,
     note: str = "",
     versions: dict[int, int] | None = None,
+    pii_confirmed: bool = False,
 ) -> BulkChange:
     """Set one status on many items, each through ``change_action_point`` (so each in its
     own transaction, with its own journal row). An item whose version differs from
     ``versions[pk]`` is left alone and reported as stale; one refused does not stop the
     others."""
     versions = versions or {}
+    # Checked once, before any item: a refused note must not leave half the items changed.
+    personal_data.check({"note": note}, confirmed=pii_confirmed)
     result = BulkChange()
     rows = ActionPoint.objects.filter(pk__in=list(ids)).order_by(*REPORT_ORDER)
     for pk, code in rows.values_list("pk", "code"):
@@ -330,6 +360,7 @@ def change_status_of_many(
                 expected_version=versions.get(pk),
                 status=status,
                 note=note,
+                pii_confirmed=pii_confirmed,
             )
         except StaleVersion:
             result.stale.append(code)

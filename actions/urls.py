@@ -19,4 +19,6 @@ urlpatterns = [
     path("", include("actions.spreadsheets.urls")),
     path("", include("actions.api.urls")),
     path("", include("actions.glossary.urls")),
+    # Data responsibility: redacting journal notes, "Data we hold".
+    path("", include("actions.privacy.urls")),
 ]

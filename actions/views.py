@@ -138,6 +138,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=data["version"],
                 status=data["status"],
                 note=data["note"],
+                pii_confirmed=data["pii_confirmed"],
             )
         except services.StaleVersion:
             kept = {"status": data["status"], "note": data["note"]}

@@ -124,6 +124,19 @@ class Person(models.Model):
         default=True,
         help_text=_("Whether the person receives the weekly e-mail digest."),
     )
+    # Data responsibility (issue 16): sample people of ``load_demo``; people known only from
+    # a report's list of participants, until a coordinator confirms they are current staff;
+    # and when a person who left for good was anonymised.
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    is_confirmed = models.BooleanField(
+        _("confirmed as current staff"),
+        default=True,
+        help_text=_(
+            "People known only from an event's list of participants are not, until "
+            "a coordinator confirms them."
+        ),
+    )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -281,6 +294,9 @@ class AccessChangeKind(models.TextChoices):
     DEACTIVATED = "deactivated", _("Deactivated")
     REACTIVATED = "reactivated", _("Reactivated")
     LEFT = "left", _("Left; items handed over")
+    # Data responsibility (issue 16)
+    CONFIRMED = "confirmed", _("Confirmed as current staff")
+    ANONYMISED = "anonymised", _("Anonymised on their request")
 
 
 class AccessChange(models.Model):

@@ -194,8 +194,9 @@ def world(plan, organizations, partner_iom, partner_acted, coordinator, viewer, 
     return {"item": parent, "plan": plan}
 
 
-def _url(template: str, world: dict) -> str:
-    return template.format(item=world["item"].pk, plan=world["plan"].pk)
+def _url(template: str, world: dict, **more: int) -> str:
+    entry = world["item"].updates.order_by("pk").first()
+    return template.format(item=world["item"].pk, plan=world["plan"].pk, entry=entry.pk, **more)
 
 
 def _expect_login(response) -> None:
@@ -211,11 +212,18 @@ READ_PAGES = [
     "/plans/{plan}/",
     "/organizations/",
     "/organizations/IOM/",
+    # Data responsibility
+    "/data-we-hold/",
 ]
 COORDINATOR_PAGES = ["/actions/new/", "/actions/{item}/edit/"]
 # Each write-only URL, and the page a GET of it is sent to (a bookmark, a reload, the
 # redirect after signing in), rather than a 405.
-POST_ONLY = {"/actions/{item}/update/": "/actions/{item}/", "/actions/bulk/": "/actions/"}
+POST_ONLY = {
+    "/actions/{item}/update/": "/actions/{item}/",
+    "/actions/bulk/": "/actions/",
+    # Data responsibility
+    "/actions/{item}/journal/{entry}/redact/": "/actions/{item}/",
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
