@@ -147,11 +147,12 @@ class ActionPointForm(PersonalDataGuard):
         for area in self.areas.values():
             by_plan.setdefault(area.plan.title, []).append((area.pk, str(area)))
         cast(forms.ChoiceField, self.fields["area"]).choices = list(by_plan.items())
-        # Active staff, plus whoever is focal point now (so that saving keeps them).
+        # Current staff (not people known only from an event's report until a coordinator
+        # confirms them), plus whoever is focal point now (so that saving keeps them).
         self.people = {
             p.pk: p
             for p in Person.objects.select_related("organization").filter(
-                Q(is_active=True, left_on__isnull=True) | Q(pk__in=current_focal)
+                Q(is_active=True, left_on__isnull=True, is_confirmed=True) | Q(pk__in=current_focal)
             )
         }
         cast(forms.ChoiceField, self.fields["focal_points"]).choices = [

@@ -29,6 +29,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404, QueryDict
 
 from participants.models import Organization, Person
+from participants.person_records import former_staff_label
 
 from . import permissions
 from .filters import ActionPointFilter, FilterChoices
@@ -91,6 +92,8 @@ def label_journal_entries(entries: list[ActionUpdate]) -> list[ActionUpdate]:
     for entry in entries:
         if entry.author_id:  # the current name; the one written with it once deleted
             entry.author_name = display_name(entry.author)
+        elif entry.author_anonymised:  # "former staff of ORG", in the reader's language
+            entry.author_name = former_staff_label(entry.author_name)
         entry.change_rows = [
             (_field_label(name), before, after)
             for name, (before, after) in sorted(entry.changes.items())

@@ -98,9 +98,8 @@ def create_action_point(
     """Create an action point and its first journal entry, atomically.
 
     Raises ``ValidationError`` (nothing written) when the item breaks a rule of the plan:
-    a code already used, an area or parent from another plan, an unknown status; and
-    ``PersonalDataFound`` when its title, description or note looks like personal data and
-    ``pii_confirmed`` is not given.
+    a code already used, an area or parent from another plan, an unknown status, or text
+    that looks like personal data without ``pii_confirmed`` (``PersonalDataFound``).
     """
     flagged = personal_data.check(
         {"title": title, "description": description, "note": note}, confirmed=pii_confirmed
@@ -158,10 +157,8 @@ def change_action_point(
     is no note, ``ValidationError`` for a change that breaks a rule. On any error, nothing
     is written. Returns the journal entry.
 
-    A note, title or description that looks like personal data raises
-    ``PersonalDataFound`` unless ``pii_confirmed``; the journal row then records that it
-    was confirmed, and digests leave its note out. ``is_sample`` marks the row as sample
-    data (``load_demo``), which ``load_demo --remove`` takes out again.
+    Text that looks like personal data raises ``PersonalDataFound`` unless
+    ``pii_confirmed``, which the row then records. ``is_sample``: ``load_demo``'s rows.
     """
     unknown = set(changes) - set(SCALAR_FIELDS) - set(M2M_FIELDS)
     if unknown:

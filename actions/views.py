@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from participants.models import Person
+from participants.selectors import event_people
 from pimtracker.drafts import keeps_draft, post_only, take_draft
 
 from . import dashboard, filters, permissions, selectors, services
@@ -302,7 +303,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "actions/plan_detail.html",
-        {"plan": plan, "sections": sections, "statuses": Status.choices},
+        {
+            "plan": plan,
+            "sections": sections,
+            "statuses": Status.choices,
+            "event_people": event_people(plan.source_event),  # data responsibility
+        },
     )
 
 

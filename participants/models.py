@@ -87,6 +87,10 @@ class PersonQuerySet(models.QuerySet):
     def active(self) -> "PersonQuerySet":
         return self.filter(is_active=True, left_on__isnull=True)
 
+    def current_staff(self) -> "PersonQuerySet":
+        """Active, and confirmed: not known only from an event's list of participants."""
+        return self.active().filter(is_confirmed=True)
+
 
 class Person(models.Model):
     """A staff member of an organisation; may be linked to a user account."""
