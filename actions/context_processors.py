@@ -18,5 +18,6 @@ def navigation(request: HttpRequest) -> dict:
             "is_coordinator": permissions.is_coordinator(user),
             "has_own_items": permissions.has_own_items(user),
             "current": match.url_name if match else "",
+            "sample_data": permissions.sample_data_loaded(user),
         }
     }

@@ -45,6 +45,7 @@ def action_create(request: HttpRequest) -> HttpResponse:
                 plan=data["plan"],
                 note=data["note"],
                 meeting=meeting,
+                pii_confirmed=data["pii_confirmed"],
                 **{name: data[name] for name in services.EDITABLE_FIELDS},
             )
         except ValidationError as error:
@@ -83,6 +84,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 values=data,
                 expected_version=data["version"],
                 note=data["note"],
+                pii_confirmed=data["pii_confirmed"],
                 keep_theirs={name for name, pick in picks.items() if pick == "theirs"},
                 take_mine={name for name, pick in picks.items() if pick == "mine"},
             )

@@ -9,6 +9,9 @@
 - Sample progress goes through ``services.change_action_point`` (journaled), each note
   starts with ``[Sample data]``, and it is applied only to items nobody has touched:
   still without a due date and without a sample note. Real work is never overwritten.
+- Everything sample is marked as such: the journal rows and the people (``is_sample``), so
+  that every page can say so and ``load_demo --remove`` (``actions.sample_data``) can take
+  it out again.
 """
 
 import datetime
@@ -169,6 +172,7 @@ def _set_up_account(account: DemoAccount, password: str) -> Person:
     person.first_name, person.last_name = "Demo", account.last_name
     person.organization, person.user = organization, user
     person.is_active, person.left_on = True, None
+    person.is_sample = True
     person.save()
 
     if account.core_group_role:
@@ -209,6 +213,7 @@ def _apply_sample_progress(
             by=people[sample.author].user,
             expected_version=item.version,
             note=f"{SAMPLE_MARK} {sample.note}",
+            is_sample=True,
             **changes,
         )
         applied.append(sample.code)

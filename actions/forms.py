@@ -20,6 +20,7 @@ from participants.models import Forum, Organization, Person
 
 from . import services
 from .models import ActionPlan, ActionPoint, Area, Status
+from .personal_data import PersonalDataGuard
 
 ISO_DATE = ["%Y-%m-%d"]
 NOTE_MAX_LENGTH = 5000
@@ -31,7 +32,7 @@ MAX_INT = 2**31 - 1
 MAX_ID = 2**63 - 1  # primary keys are 64-bit; SQLite raises OverflowError past it
 
 
-class UpdateForm(forms.Form):
+class UpdateForm(PersonalDataGuard):
     """Status and a progress note: what partners may change on their items."""
 
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
@@ -46,9 +47,11 @@ class UpdateForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_INT)
 
 
-class ActionPointForm(forms.Form):
+class ActionPointForm(PersonalDataGuard):
     """Create or edit an action point (coordinators). ``cleaned_data`` keys are the
     service's keyword arguments."""
+
+    guarded_fields = ("title", "description", "note")
 
     area = forms.TypedChoiceField(label=_("Area"), coerce=int)
     code = forms.CharField(
@@ -144,11 +147,12 @@ class ActionPointForm(forms.Form):
         for area in self.areas.values():
             by_plan.setdefault(area.plan.title, []).append((area.pk, str(area)))
         cast(forms.ChoiceField, self.fields["area"]).choices = list(by_plan.items())
-        # Active staff, plus whoever is focal point now (so that saving keeps them).
+        # Current staff (not people known only from an event's report until a coordinator
+        # confirms them), plus whoever is focal point now (so that saving keeps them).
         self.people = {
             p.pk: p
             for p in Person.objects.select_related("organization").filter(
-                Q(is_active=True, left_on__isnull=True) | Q(pk__in=current_focal)
+                Q(is_active=True, left_on__isnull=True, is_confirmed=True) | Q(pk__in=current_focal)
             )
         }
         cast(forms.ChoiceField, self.fields["focal_points"]).choices = [
@@ -252,7 +256,7 @@ def initial_for(item: ActionPoint) -> dict[str, Any]:
     }
 
 
-class BulkStatusForm(forms.Form):
+class BulkStatusForm(PersonalDataGuard):
     """Set one status on the rows a coordinator ticked on the list; one journal row each."""
 
     ids = forms.TypedMultipleChoiceField(label=_("Items"), coerce=int)

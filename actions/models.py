@@ -202,6 +202,9 @@ class ActionPoint(Provenance, models.Model):
 
     objects = ActionPointQuerySet.as_manager()
 
+    # Not a column: annotated by the selectors (``sample_data.sample_rows``).
+    has_sample_data: bool
+
     class Meta:
         # ``plan_id``, not ``plan`` (which would follow the plan's own ordering, by title):
         # then the default order is the ``action_point_plan_order`` index's.
@@ -290,8 +293,9 @@ class UpdateKind(models.TextChoices):
 
 class ActionUpdate(models.Model):
     """One entry of an action point's journal. Rows are written once and never changed:
-    the database refuses to update or delete them (triggers, migration 0009), except to
-    clear the author of a deleted account, whose name the row keeps."""
+    the database refuses to update or delete them (triggers, migrations 0009 and 0013),
+    except to clear the author of a deleted account, whose name the row keeps, to redact a
+    note, to anonymise an author who left for good, and to remove sample data."""
 
     Kind = UpdateKind
 
@@ -329,6 +333,18 @@ class ActionUpdate(models.Model):
         blank=True,
         related_name="decisions",
     )
+    # Data responsibility (issue 16): the journal's only changes, each allowed by the
+    # triggers of migration 0013 and nothing else.
+    pii_confirmed = models.BooleanField(
+        _("personal data confirmed"),
+        default=False,
+        help_text=_("The text looked like personal data and its writer confirmed it."),
+    )
+    redacted_at = models.DateTimeField(_("redacted"), null=True, blank=True)
+    redacted_by_name = models.CharField(_("redacted by"), max_length=300, blank=True)
+    redaction_reason = models.CharField(_("reason for redaction"), max_length=500, blank=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    author_anonymised = models.BooleanField(_("author anonymised"), default=False)
 
     # Not a column: set for the templates by ``selectors.label_journal_entries``.
     change_rows: list[tuple[str, str, str]]
@@ -345,6 +361,10 @@ class ActionUpdate(models.Model):
         ]
         indexes = [
             models.Index(fields=["action_point", "-created_at"], name="action_update_item_time"),
+            # Data responsibility: "is this item's state sample data?" on every list row.
+            models.Index(
+                fields=["action_point"], condition=Q(is_sample=True), name="action_update_sample"
+            ),
         ]
 
     def __str__(self) -> str:

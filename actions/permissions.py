@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from participants.models import Person
 from participants.roles import COORDINATORS, VIEWERS
 
-from .models import ActionPoint
+from .models import ActionPoint, ActionUpdate
 
 # The project keeps Django's own user model (AUTH_USER_MODEL is not swapped).
 User = AuthUser | AnonymousUser
@@ -33,6 +33,7 @@ class SignedInRequest(HttpRequest):
 
 
 _CACHE = "_pimtracker_role_and_person"
+_SAMPLE_CACHE = "_pimtracker_sample_data"
 
 
 class Role(enum.StrEnum):
@@ -85,11 +86,15 @@ def _read_role_and_person(user: AuthUser) -> tuple[Role, Person | None]:
         .annotate(
             in_coordinators=Exists(memberships.filter(group__name=COORDINATORS)),
             in_viewers=Exists(memberships.filter(group__name=VIEWERS)),
+            # Data responsibility: the demo banner's question, asked in the same query.
+            sample_data=Exists(ActionUpdate.objects.filter(is_sample=True))
+            | Exists(Person.objects.filter(is_sample=True)),
         )
         .first()
     )
     if account is None:  # deleted while signed in
         return Role.NONE, None
+    setattr(user, _SAMPLE_CACHE, account.sample_data)
     try:
         person = account.person
     except Person.DoesNotExist:
@@ -105,6 +110,15 @@ def _read_role_and_person(user: AuthUser) -> tuple[Role, Person | None]:
     else:
         role = Role.NONE
     return role, person
+
+
+def sample_data_loaded(user: User) -> bool:
+    """Whether ``load_demo``'s sample data is in the database, read with the role (no query
+    of its own): every page then says so."""
+    if not user.is_authenticated:
+        return False
+    _role_and_person(user)
+    return bool(getattr(user, _SAMPLE_CACHE, False))
 
 
 def is_coordinator(user: User) -> bool:

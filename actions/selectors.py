@@ -29,6 +29,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404, QueryDict
 
 from participants.models import Organization, Person
+from participants.person_records import former_staff_label
 
 from . import permissions
 from .filters import ActionPointFilter, FilterChoices
@@ -53,6 +54,7 @@ from .progress import (
     overdue_q,
     status_count_annotations,
 )
+from .sample_data import sample_rows
 
 # Pages that list someone's or something's items show this many of each group, with the
 # group's count and a link to the list for the rest: rendering rows is what a page costs.
@@ -76,7 +78,11 @@ def display_name(user: AuthUser | None) -> str:
 
 def action_points_for_list() -> ActionPointQuerySet:
     """Rows of the list pages: area and plan joined, lead organisations prefetched."""
-    return ActionPoint.objects.select_related("plan", "area").prefetch_related("lead_organizations")
+    return (
+        ActionPoint.objects.select_related("plan", "area")
+        .prefetch_related("lead_organizations")
+        .annotate(has_sample_data=sample_rows())  # data responsibility: marked "Sample"
+    )
 
 
 def journal_entries(queryset: QuerySet[ActionUpdate]) -> QuerySet[ActionUpdate]:
@@ -88,6 +94,8 @@ def label_journal_entries(entries: list[ActionUpdate]) -> list[ActionUpdate]:
     for entry in entries:
         if entry.author_id:  # the current name; the one written with it once deleted
             entry.author_name = display_name(entry.author)
+        elif entry.author_anonymised:  # "former staff of ORG", in the reader's language
+            entry.author_name = former_staff_label(entry.author_name)
         entry.change_rows = [
             (_field_label(name), before, after)
             for name, (before, after) in sorted(entry.changes.items())
@@ -125,6 +133,7 @@ def get_action_point_for_view(user: User, pk: int) -> ActionPoint:
         Prefetch("meetings", queryset=Meeting.objects.select_related("forum").order_by("-date")),
         Prefetch("resources", queryset=Resource.objects.prefetch_related("organizations")),
     )
+    queryset = queryset.annotate(has_sample_data=sample_rows())  # data responsibility
     try:
         item = queryset.get(pk=pk)
     except ActionPoint.DoesNotExist:
@@ -186,7 +195,11 @@ def item_table_rows() -> ActionPointQuerySet:
     of them. A field the table starts showing belongs here, or each row would read it with a
     query of its own (the query-count tests would see it)."""
     shown = ("code", "title", "status", "due_date", "parent", "area", "updated_at")
-    return ActionPoint.objects.only(*shown).prefetch_related("lead_organizations")
+    return (
+        ActionPoint.objects.only(*shown)
+        .prefetch_related("lead_organizations")
+        .annotate(has_sample_data=sample_rows())  # data responsibility: marked "Sample"
+    )
 
 
 @dataclass

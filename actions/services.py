@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from participants.models import Forum, Organization, Person
 
+from . import personal_data
 from .models import REPORT_ORDER, ActionPlan, ActionPoint, ActionUpdate, Area, Meeting, Status
 from .provenance import PROVENANCE_FIELDS
 from .selectors import display_name
@@ -94,12 +95,14 @@ def create_action_point(
     focal_points: Iterable[Person] = (),
     note: str = "",
     meeting: Meeting | None = None,
+    pii_confirmed: bool = False,
     **provenance: Any,
 ) -> ActionPoint:
     """Create an action point and its first journal entry, atomically.
 
     Raises ``ValidationError`` (nothing written) when the item breaks a rule of the plan:
-    a code already used, an area or parent from another plan, an unknown status.
+    a code already used, an area or parent from another plan, an unknown status, or text
+    that looks like personal data without ``pii_confirmed`` (``PersonalDataFound``).
     ``provenance`` takes ``PROVENANCE_FIELDS``; an item created at ``meeting`` was agreed
     there, and its first journal row is the meeting's decision.
     """
@@ -108,6 +111,9 @@ def create_action_point(
         raise TypeError(f"create_action_point() cannot set {', '.join(sorted(unknown))}")
     if meeting is not None:
         provenance = {"agreed_meeting": meeting, "agreed_on": meeting.date, **provenance}
+    flagged = personal_data.check(
+        {"title": title, "description": description, "note": note}, confirmed=pii_confirmed
+    )
     now = timezone.now()
     item = ActionPoint(
         plan=plan,
@@ -140,6 +146,7 @@ def create_action_point(
             note=note,
             version=item.version,
             meeting=meeting,
+            pii_confirmed=flagged,
         )
         if meeting is not None:
             meeting.items.add(item)
@@ -153,6 +160,8 @@ def change_action_point(
     expected_version: int | None = None,
     note: str = "",
     meeting: Meeting | None = None,
+    pii_confirmed: bool = False,
+    is_sample: bool = False,
     **changes: Any,
 ) -> ActionUpdate:
     """Apply ``changes`` to an action point and journal them, in one transaction.
@@ -163,6 +172,9 @@ def change_action_point(
     since the caller read it. Raises ``NothingToChange`` when nothing would change and there
     is no note, ``ValidationError`` for a change that breaks a rule. On any error, nothing
     is written. Returns the journal entry.
+
+    Text that looks like personal data raises ``PersonalDataFound`` unless
+    ``pii_confirmed``, which the row then records. ``is_sample``: ``load_demo``'s rows.
     """
     unknown = set(changes) - set(SCALAR_FIELDS) - set(PROVENANCE_FIELDS) - set(M2M_FIELDS)
     if unknown:
@@ -194,6 +206,13 @@ def change_action_point(
                     m2m_new[field] = after
         if not diff and not note:
             raise NothingToChange()
+        flagged = personal_data.check(
+            {
+                "note": note,
+                **{f: str(changes[f]) for f in ("title", "description") if f in diff},
+            },
+            confirmed=pii_confirmed,
+        )
 
         item.full_clean(exclude=["lead_organizations", "focal_points"])
 
@@ -228,6 +247,8 @@ def change_action_point(
             changes={k: v for k, v in diff.items() if k != "status"},
             version=item.version,
             meeting=meeting,
+            pii_confirmed=flagged,
+            is_sample=is_sample,
         )
 
 
@@ -269,6 +290,7 @@ def change_what_the_editor_changed(
     note: str = "",
     keep_theirs: Collection[str] = (),
     take_mine: Collection[str] = (),
+    pii_confirmed: bool = False,
 ) -> ActionUpdate:
     """Apply the fields whose value differs from what the editor read (``read``, from
     ``field_texts`` when the form was shown), never the ones they left alone.
@@ -284,10 +306,14 @@ def change_what_the_editor_changed(
         for name in EDITABLE_FIELDS
         if name in values and yours[name] != read.get(name) and name not in keep_theirs
     }
+    common: dict[str, Any] = {
+        "action_point": action_point,
+        "by": by,
+        "note": note,
+        "pii_confirmed": pii_confirmed,
+    }
     try:
-        return change_action_point(
-            action_point=action_point, by=by, expected_version=expected_version, note=note, **mine
-        )
+        return change_action_point(expected_version=expected_version, **common, **mine)
     except StaleVersion:
         current = (
             ActionPoint.objects.select_related("plan", "area", "forum", "parent")
@@ -302,9 +328,7 @@ def change_what_the_editor_changed(
     }
     if conflicts:
         raise EditConflict(current, conflicts)
-    return change_action_point(
-        action_point=action_point, by=by, expected_version=current.version, note=note, **mine
-    )
+    return change_action_point(expected_version=current.version, **common, **mine)
 
 
 def _kind_of(diff: dict[str, list[str]]) -> str:
@@ -334,12 +358,15 @@ def change_status_of_many(
     status: str,
     note: str = "",
     versions: dict[int, int] | None = None,
+    pii_confirmed: bool = False,
 ) -> BulkChange:
     """Set one status on many items, each through ``change_action_point`` (so each in its
     own transaction, with its own journal row). An item whose version differs from
     ``versions[pk]`` is left alone and reported as stale; one refused does not stop the
     others."""
     versions = versions or {}
+    # Checked once, before any item: a refused note must not leave half the items changed.
+    personal_data.check({"note": note}, confirmed=pii_confirmed)
     result = BulkChange()
     rows = ActionPoint.objects.filter(pk__in=list(ids)).order_by(*REPORT_ORDER)
     for pk, code in rows.values_list("pk", "code"):
@@ -350,6 +377,7 @@ def change_status_of_many(
                 expected_version=versions.get(pk),
                 status=status,
                 note=note,
+                pii_confirmed=pii_confirmed,
             )
         except StaleVersion:
             result.stale.append(code)

@@ -22,4 +22,6 @@ urlpatterns = [
     # Provenance: meetings and resources
     path("", include("actions.meetings.urls")),
     path("", include("actions.resources.urls")),
+    # Data responsibility: redacting journal notes, "Data we hold".
+    path("", include("actions.privacy.urls")),
 ]

@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_safe
 
 from participants.models import Person
+from participants.selectors import event_people
 from pimtracker.drafts import keeps_draft, post_only, take_draft
 
 from . import dashboard, filters, permissions, selectors, services
@@ -140,6 +141,7 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=data["version"],
                 status=data["status"],
                 note=data["note"],
+                pii_confirmed=data["pii_confirmed"],
             )
         except services.StaleVersion:
             kept = {"status": data["status"], "note": data["note"]}
@@ -310,6 +312,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # Resources: the plan's links, the report's among them.
             "resources": list(plan.resources.prefetch_related("organizations")),
             "can_edit": permissions.can_edit(request.user),
+            "event_people": event_people(plan.source_event),  # data responsibility
         },
     )
 

@@ -87,6 +87,10 @@ class PersonQuerySet(models.QuerySet):
     def active(self) -> "PersonQuerySet":
         return self.filter(is_active=True, left_on__isnull=True)
 
+    def current_staff(self) -> "PersonQuerySet":
+        """Active, and confirmed: not known only from an event's list of participants."""
+        return self.active().filter(is_confirmed=True)
+
 
 class Person(models.Model):
     """A staff member of an organisation; may be linked to a user account."""
@@ -124,6 +128,19 @@ class Person(models.Model):
         default=True,
         help_text=_("Whether the person receives the weekly e-mail digest."),
     )
+    # Data responsibility (issue 16): sample people of ``load_demo``; people known only from
+    # a report's list of participants, until a coordinator confirms they are current staff;
+    # and when a person who left for good was anonymised.
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    is_confirmed = models.BooleanField(
+        _("confirmed as current staff"),
+        default=True,
+        help_text=_(
+            "People known only from an event's list of participants are not, until "
+            "a coordinator confirms them."
+        ),
+    )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -281,6 +298,9 @@ class AccessChangeKind(models.TextChoices):
     DEACTIVATED = "deactivated", _("Deactivated")
     REACTIVATED = "reactivated", _("Reactivated")
     LEFT = "left", _("Left; items handed over")
+    # Data responsibility (issue 16)
+    CONFIRMED = "confirmed", _("Confirmed as current staff")
+    ANONYMISED = "anonymised", _("Anonymised on their request")
 
 
 class AccessChange(models.Model):

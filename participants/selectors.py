@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from actions import permissions
 from actions.models import ActionPoint
@@ -16,7 +17,7 @@ from actions.permissions import User
 from actions.progress import StatusCounts, counts_of_row, status_count_annotations
 from actions.selectors import OrganizationProgress, item_table_rows
 
-from .models import AccessChange, Organization, Person
+from .models import AccessChange, Event, Organization, Participation, Person
 from .roles import COORDINATORS, VIEWERS
 
 
@@ -130,10 +131,46 @@ def organization_page(
 ) -> OrganizationPage:
     """The counts of the items the organisation leads (one GROUP BY, as on the organisation
     list), the first ``limit`` of them in plan order (one query) and their leads (one
-    query), its active staff (one query)."""
+    query), its current staff (one query): not people known only from an event's report."""
     counted = organizations_with_counts(today).get(pk=organization.pk)
     items = list(item_table_rows().filter(lead_organizations=organization).report_order()[:limit])
-    people = list(organization.people.active().order_by("last_name", "first_name"))
+    people = list(organization.people.current_staff().order_by("last_name", "first_name"))
     return OrganizationPage(
         organization=organization, items=items, counts=counts_of_row(counted), people=people
     )
+
+
+# --- Data responsibility: people as an event's report gives them -----------------------
+
+
+@dataclass
+class EventPeople:
+    """The trainers and participants of the event a plan was agreed at, in the report's
+    order, for the plan's page: that is where they belong, not among current staff."""
+
+    event: Event
+    name: str
+    trainers: list[Participation]
+    participants: list[Participation]
+
+
+def event_people(event: Event | None) -> EventPeople | None:
+    """One query: the event's participations with their people and organisations."""
+    if event is None:
+        return None
+    rows = list(event.participations.select_related("person__organization").order_by("pk"))
+    trainers = [r for r in rows if r.role == Participation.Role.TRAINER]
+    return EventPeople(
+        event=event,
+        name=_event_name(event),
+        trainers=trainers,
+        participants=[r for r in rows if r.role != Participation.Role.TRAINER],
+    )
+
+
+def _event_name(event: Event) -> str:
+    # What the report and its readers call it; a long formal title reads badly in a heading.
+    title = event.title.lower()
+    if "protection information management" in title and "training" in title:
+        return _("PIM training")
+    return event.title

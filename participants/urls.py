@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, people_views, views
+from . import account_views, people_views, person_record_views, views
 
 urlpatterns = [
     path("organizations/", views.organization_list, name="organization_list"),
@@ -22,6 +22,13 @@ urlpatterns = [
     path("people/<int:pk>/resend/", people_views.person_resend, name="person_resend"),
     path("people/<int:pk>/cancel/", people_views.person_cancel, name="person_cancel"),
     path("people/<int:pk>/leave/", people_views.person_leave, name="person_leave"),
+    # Data responsibility: people known from an event's report, people who left for good.
+    path("people/<int:pk>/confirm/", person_record_views.person_confirm, name="person_confirm"),
+    path(
+        "people/<int:pk>/anonymise/",
+        person_record_views.person_anonymise,
+        name="person_anonymise",
+    ),
     # The language switch: Django's set_language (django.conf.urls.i18n) wrapped, so that a
     # signed-in person's choice is also kept for their e-mails.
     path("i18n/setlang/", views.set_language, name="set_language"),

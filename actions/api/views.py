@@ -125,6 +125,9 @@ def action_detail(request: HttpRequest, pk: int) -> JsonResponse:
             "status_before": entry.status_before,
             "status_after": entry.status_after,
             "note": entry.note,
+            # Data responsibility: a redacted note reads "[redacted]"; these say so plainly.
+            "redacted": entry.redacted_at is not None,
+            "pii_confirmed": entry.pii_confirmed,
             "changes": entry.changes,
             "version": entry.version,
             "meeting": _meeting_url(request, entry.meeting_id),
@@ -169,6 +172,7 @@ def item_data(request: HttpRequest, item: ActionPoint, contacts: bool) -> dict[s
             {
                 "name": p.full_name,
                 "organization": p.organization.acronym,
+                "sample": p.is_sample,
                 **({"email": p.email} if contacts else {}),
             }
             for p in item.focal_points.all()
@@ -177,6 +181,8 @@ def item_data(request: HttpRequest, item: ActionPoint, contacts: bool) -> dict[s
         "updated_at": timezone.localtime(item.updated_at),
         "completed_at": timezone.localtime(item.completed_at) if item.completed_at else None,
         "version": item.version,
+        # Data responsibility: the item's state includes load_demo's sample data.
+        "sample": item.has_sample_data,
     }
 
 

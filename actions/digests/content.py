@@ -217,6 +217,14 @@ def _author(entry: ActionUpdate) -> str:
     return person.full_name if person else entry.author.get_username()
 
 
+def _note(entry: ActionUpdate) -> str:
+    # Data responsibility: a note that looked like personal data (its writer confirmed it)
+    # or that was redacted since never travels by e-mail.
+    if entry.note and (entry.pii_confirmed or entry.redacted_at):
+        return _("(note withheld: it may hold personal data)")
+    return " ".join(entry.note.split())
+
+
 def _what_changed(entry: ActionUpdate) -> str:
     if entry.kind == ActionUpdate.Kind.CREATED:
         return _("added to the plan")
@@ -299,7 +307,7 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
             url=_absolute(item.get_absolute_url()),
             what=_what_changed(entry),
             author=_author(entry),
-            note=" ".join(entry.note.split()),
+            note=_note(entry),
         )
 
     sections = []

@@ -221,6 +221,8 @@ class _Importer:
                 values["organization"] = orgs[p.organization]
                 if p.job_title or person is None:
                     values["job_title"] = p.job_title
+                if person is None:  # known from the event only: not current staff yet
+                    values["is_confirmed"] = False
                 outcome, person = _apply(person, Person, values)
                 if key not in seen:
                     self.result.counts["people"].add(outcome)

@@ -88,6 +88,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("completed_at", _("Completed"), "#date+end+actual", 17, kind="datetime"),
     Column("updated_at", _("Last update"), "#date+reported", 17, kind="datetime"),
     Column("url", _("Link"), "#meta+url", 40),
+    # Data responsibility: "Sample" where the item's state includes load_demo's sample data.
+    Column("sample", _("Sample data"), "#meta+sample", 10),
 )  # fmt: skip
 
 COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}

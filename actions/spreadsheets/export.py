@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.models import ActionPoint
+from actions.sample_data import sample_rows
 
 from .columns import Column
 
@@ -47,15 +48,19 @@ def export_rows(filtered: QuerySet[ActionPoint], columns: list[Column]) -> Itera
     here = timezone.get_current_timezone()
     # Without the list's prefetch of leads, which would build them as instances.
     rows = (
-        filtered.prefetch_related(None).values_list(*_ITEM_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+        filtered.prefetch_related(None)
+        .annotate(export_sample=sample_rows())
+        .values_list(*_ITEM_FIELDS, "export_sample")
+        .iterator(chunk_size=CHUNK_SIZE)
     )
+    sample = str(_("Sample"))
     while chunk := list(islice(rows, CHUNK_SIZE)):
         ids = [row[0] for row in chunk]
         leads = _lead_acronyms(ids)
         focal_points = _focal_points(ids)
         for (pk, plan, area, code, parent, title, description, status, due_date, forum,
              completed_at, updated_at, forum_inferred, event, meeting_forum, meeting_date,
-             agreed_on, agreed_text) in chunk:  # fmt: skip
+             agreed_on, agreed_text, is_sample) in chunk:  # fmt: skip
             names, emails = focal_points.get(pk, ("", ""))
             everything = {
                 "id": pk,
@@ -78,6 +83,7 @@ def export_rows(filtered: QuerySet[ActionPoint], columns: list[Column]) -> Itera
                 "completed_at": _local(completed_at, here),
                 "updated_at": _local(updated_at, here),
                 "url": settings.SITE_URL + item_url(pk),
+                "sample": sample if is_sample else "",
             }
             yield [everything[key] for key in keys]
 

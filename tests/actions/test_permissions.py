@@ -203,12 +203,15 @@ def world(plan, organizations, partner_iom, partner_acted, coordinator, viewer, 
     return {"item": parent, "plan": plan, "meeting": meeting, "link": link}
 
 
-def _url(template: str, world: dict) -> str:
+def _url(template: str, world: dict, **more: int) -> str:
+    entry = world["item"].updates.order_by("pk").first()
     return template.format(
         item=world["item"].pk,
         plan=world["plan"].pk,
         meeting=world["meeting"].pk,
         link=world["link"].pk,
+        entry=entry.pk,
+        **more,
     )
 
 
@@ -228,6 +231,8 @@ READ_PAGES = [
     # Meetings
     "/meetings/",
     "/meetings/{meeting}/",
+    # Data responsibility
+    "/data-we-hold/",
 ]
 COORDINATOR_PAGES = [
     "/actions/new/",
@@ -247,6 +252,8 @@ POST_ONLY = {
     "/resources/action/{item}/add/": "/actions/{item}/",
     "/resources/meeting/{meeting}/add/": "/meetings/{meeting}/",
     "/resources/{link}/remove/": "/plans/{plan}/",
+    # Data responsibility
+    "/actions/{item}/journal/{entry}/redact/": "/actions/{item}/",
 }
 
 

@@ -1,9 +1,11 @@
-"""``python manage.py load_demo``: the 2017 plan, demo accounts and sample progress."""
+"""``python manage.py load_demo``: the 2017 plan, demo accounts and sample progress;
+``--remove`` takes the sample out again."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from actions.demo import SAMPLE_MARK, SHIPPED_PLAN, load_demo
+from actions.demo import ACCOUNTS, DEMO_DONOR, SAMPLE_MARK, SHIPPED_PLAN, load_demo
 from actions.plan_files.reading import PlanFileError
+from actions.sample_data import remove_sample_data
 
 
 class Command(BaseCommand):
@@ -12,7 +14,17 @@ class Command(BaseCommand):
         "marked as sample. Idempotent; prints new passwords and how to sign in."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--remove",
+            action="store_true",
+            help="Take the sample data out: the plan is left as a plain import_plan leaves it.",
+        )
+
     def handle(self, *args, **options) -> None:
+        if options["remove"]:
+            self._remove()
+            return
         try:
             result = load_demo()
         except PlanFileError as exc:
@@ -41,3 +53,19 @@ class Command(BaseCommand):
                 f"  ({account.organization})"
             )
         self.stdout.write(f"Sign in at {result.login_url}")
+
+    def _remove(self) -> None:
+        result = remove_sample_data(
+            demo_usernames=[account.username for account in ACCOUNTS],
+            demo_organization=DEMO_DONOR["acronym"],
+        )
+        restored = ", ".join(result.restored) or "none"
+        self.stdout.write(f"Sample progress removed from: {restored}.")
+        self.stdout.write(
+            f"Demo accounts removed: {result.accounts}; sample people: {result.people}."
+        )
+        if result.kept:
+            self.stdout.write(
+                "Left as they are, because someone worked on them after the sample: "
+                f"{', '.join(result.kept)}."
+            )

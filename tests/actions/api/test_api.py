@@ -94,7 +94,12 @@ def test_an_item_carries_what_its_page_shows(coordinator, items):
     assert [o["acronym"] for o in row["lead_organizations"]] == ["IOM", "UNHCR"]
     assert row["forum"] == {"acronym": "PWG", "name": "Protection Working Group"}
     assert row["focal_points"] == [
-        {"name": "Iom_partner Demo", "organization": "IOM", "email": "iom_partner.demo@example.org"}
+        {
+            "name": "Iom_partner Demo",
+            "organization": "IOM",
+            "sample": False,
+            "email": "iom_partner.demo@example.org",
+        }
     ]
     assert row["version"] == 2
     assert datetime.datetime.fromisoformat(row["updated_at"]).utcoffset() is not None

@@ -141,6 +141,7 @@ def expected_row(item: ActionPoint, with_contacts: bool) -> dict[str, str]:
         "Completed": local(item.completed_at),
         "Last update": local(item.updated_at),
         "Link": f"{settings.SITE_URL}/actions/{item.pk}/",
+        "Sample data": "Sample" if item.updates.filter(is_sample=True).exists() else "",
     }
     if with_contacts:
         row["Focal point e-mails"] = ", ".join(p.email for p in focal if p.email)

@@ -1,0 +1,1 @@
+"""Data responsibility: redacting journal notes and the "Data we hold" page."""
