@@ -113,6 +113,12 @@ def create_triggers(apps, schema_editor):
             schema_editor.execute(statement)
 
 
+def drop_sqlite_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in _sqlite_drop():
+            schema_editor.execute(statement)
+
+
 def restore_0009_triggers(apps, schema_editor):
     earlier = importlib.import_module("actions.migrations.0009_journal_immutable")
     vendor = schema_editor.connection.vendor
@@ -181,5 +187,6 @@ class Migration(migrations.Migration):
                 name="action_update_sample",
             ),
         ),
-        migrations.RunPython(create_triggers, migrations.RunPython.noop),
+        # Undone first: SQLite refuses to drop a column that a trigger names.
+        migrations.RunPython(create_triggers, drop_sqlite_triggers),
     ]

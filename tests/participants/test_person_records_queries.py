@@ -32,6 +32,7 @@ def test_the_plan_page_lists_its_events_people_in_one_query(
         + 1  # its areas with their counts (one GROUP BY)
         + 1  # the areas' learning outcomes (prefetch)
         + 1  # the first 100 items of each area (none here)
+        + 1  # the plan's resources (their organisations: none here, so no query)
         + 1  # the event's participations with their people and organisations
     )
     with django_assert_num_queries(expected):
