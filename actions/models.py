@@ -354,6 +354,7 @@ class ActionUpdate(models.Model):
 from .api.models import ApiToken  # noqa: E402
 from .digests.models import DeliveryState, DigestDelivery, DigestKind  # noqa: E402
 from .glossary.models import GlossaryTerm, TermStatus  # noqa: E402
+from .spreadsheets.models import ImportRun, ImportState  # noqa: E402  (background imports)
 
 __all__ = [
     "REPORT_ORDER",
@@ -366,6 +367,8 @@ __all__ = [
     "DigestDelivery",
     "DigestKind",
     "GlossaryTerm",
+    "ImportRun",
+    "ImportState",
     "LearningOutcome",
     "Status",
     "TermStatus",
