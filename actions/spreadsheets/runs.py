@@ -12,6 +12,7 @@ so a double click or a second tab finds the first run), and of two workers hande
 run only the one whose conditional UPDATE moves it from "queued" to "running" applies it.
 """
 
+import datetime
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +30,9 @@ logger = logging.getLogger(__name__)
 
 # Rows written between two progress reports; each is one UPDATE on a side connection.
 REPORT_EVERY = 500
+# Longer than the task's hard time limit (tasks.py): a run still "applying" after this had
+# its worker die, and its transaction, never committed, wrote nothing.
+ABANDONED_AFTER = datetime.timedelta(minutes=25)
 
 
 def start(
@@ -74,6 +78,20 @@ def run(run_id: int) -> str:
     if state == ImportState.DONE:
         pending_imports.discard(job.token)
     return state
+
+
+def settle_abandoned(job: ImportRun) -> ImportRun:
+    """A run whose worker died is failed (nothing was applied), so that its page says so and
+    the import can be confirmed again."""
+    cutoff = timezone.now() - ABANDONED_AFTER
+    if job.finished or job.created_at > cutoff:
+        return job
+    ImportRun.objects.filter(pk=job.pk, state=job.state, created_at__lt=cutoff).update(
+        state=ImportState.FAILED, outcome={"reason": "unexpected"}, done=0,
+        finished_at=timezone.now(),
+    )  # fmt: skip
+    job.refresh_from_db()
+    return job
 
 
 def _finish(job: ImportRun, state: str, outcome: dict[str, Any]) -> None:

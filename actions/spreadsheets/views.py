@@ -337,7 +337,7 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponse:
     """A confirmed import: rows written so far (the page reloads itself until it ends), then
     what was applied, or why nothing was."""
     permissions.require_coordinator(request.user)
-    run = get_object_or_404(ImportRun, pk=pk)
+    run = runs.settle_abandoned(get_object_or_404(ImportRun, pk=pk))
     if run.state == ImportRun.State.DONE and request.session.get(SESSION_KEY) == run.token:
         request.session.pop(SESSION_KEY, None)  # nothing waits any more
     waiting = not run.finished

@@ -2,6 +2,8 @@
 progress, then what was applied; the same import is never applied twice; the queries do not
 grow with the rows."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -112,3 +114,17 @@ def test_a_failure_applies_nothing_says_so_and_the_import_can_be_confirmed_again
     assert confirm(coordinator, html).status_code == 302
     assert ImportRun.objects.latest("pk").state == "done"
     assert ActionPoint.objects.filter(code="B-9").exists()
+
+
+def test_a_run_whose_worker_died_is_shown_as_not_applied_and_can_be_confirmed_again(
+    coordinator, queued
+):
+    run, html = queued
+    ImportRun.objects.filter(pk=run.pk).update(
+        state="running", created_at=run.created_at - datetime.timedelta(minutes=30)
+    )
+    page = coordinator.get(f"/actions/import/runs/{run.pk}/").content.decode()
+    assert "An unexpected error stopped the import, so nothing was changed." in page
+    assert "refresh" not in page
+    again = confirm(coordinator, html)
+    assert again["Location"] != f"/actions/import/runs/{run.pk}/"
