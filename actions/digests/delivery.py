@@ -356,6 +356,13 @@ def deliver_batch(ids: list[int], *, period: datetime.date) -> list[Result]:
         if shared is not None:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 shared.close()
+    if results and results[-1].stop_batch:
+        # The server is down: the rest wait as a retry would (not the sweeper's 30-minute
+        # grace for queued rows), so the first sweep after a minute sends them.
+        retry_at = timezone.now() + datetime.timedelta(seconds=RETRY_BACKOFF[0])
+        DigestDelivery.objects.filter(claimable(timezone.now()), pk__in=ids[len(results) :]).update(
+            lease_until=retry_at, retry_after=retry_at
+        )
     not_claimed = [r.delivery_id for r in results if r.outcome == Outcome.NOT_CLAIMED]
     skipped = set(skip_unwanted(not_claimed)) if not_claimed else set()
     return [
