@@ -386,6 +386,7 @@ from .digests.models import DeliveryState, DigestDelivery, DigestKind  # noqa: E
 from .glossary.models import GlossaryTerm, TermStatus  # noqa: E402
 from .meetings.models import Meeting  # noqa: E402
 from .resources.models import Resource, web_url  # noqa: E402
+from .spreadsheets.models import ImportRun, ImportState  # noqa: E402  (background imports)
 
 __all__ = [
     "REPORT_ORDER",
@@ -398,6 +399,8 @@ __all__ = [
     "DigestDelivery",
     "DigestKind",
     "GlossaryTerm",
+    "ImportRun",
+    "ImportState",
     "LearningOutcome",
     "Meeting",
     "Resource",

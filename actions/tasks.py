@@ -17,6 +17,9 @@ from .digests import delivery
 from .digests.weeks import current_period, parse_week, week_label
 from .models import DigestDelivery
 
+# Background imports: named here so that the worker, which loads this module, knows the task.
+from .spreadsheets.tasks import apply_spreadsheet_import  # noqa: F401
+
 logger = logging.getLogger(__name__)
 
 # Batches, not one task per recipient: a batch reads what its digests show once (the whole

@@ -182,6 +182,7 @@ def main(argv: list[str]) -> int:
     for size in args.sizes:
         bench_size(size, args.seconds, args.pages, results)
     results["digests"] = digests.measure(args.digests, log)
+    results["imports"] = __import__("bench.imports").imports.measure(log)  # 20,000 rows
     if args.update:
         results = report.merge(report.latest(), results)
     json_path, md_path = report.write(results)

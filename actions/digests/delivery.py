@@ -31,8 +31,18 @@ from django.utils.translation import gettext as _
 from actions.models import DigestDelivery, DigestKind
 from pimtracker.mail import MaybeDelivered
 
+from .claims import (  # noqa: F401  (the claim's rules, used here and by the tasks)
+    LEASE,
+    MAX_ATTEMPTS,
+    RETRY_BACKOFF,
+    claim,
+    claimable,
+    is_claimable,
+    retry_in,
+    skip_unwanted,
+)
 from .email import compose, message_id
-from .recipients import recipients, skip_reason
+from .recipients import recipients
 from .snapshot import Snapshot
 from .weeks import current_period
 
@@ -40,11 +50,6 @@ logger = logging.getLogger(__name__)
 
 State = DigestDelivery.State
 
-# Bounded retries: the fifth failed attempt is the last; back-off after attempt 1, 2, 3, 4.
-MAX_ATTEMPTS = 5
-RETRY_BACKOFF = (60, 5 * 60, 15 * 60, 30 * 60)  # seconds
-# A claim holds the row this long: more than a send can take (the task's hard time limit).
-LEASE = datetime.timedelta(minutes=10)
 # A pending row handed to the broker is left alone by the sweeper this long.
 QUEUED_GRACE = datetime.timedelta(minutes=30)
 # How many past weeks the sweeper still delivers: a digest a month late is no news.
@@ -75,36 +80,6 @@ class Result:
     detail: str = ""
     retry_in: int | None = None
     stop_batch: bool = False
-
-
-def _claimable(now: datetime.datetime) -> Q:
-    return Q(attempts__lt=MAX_ATTEMPTS) & (
-        Q(status=State.PENDING) | Q(status=State.SENDING, lease_until__lt=now)
-    )
-
-
-def is_claimable(row: DigestDelivery, now: datetime.datetime) -> bool:
-    """``_claimable`` for a loaded row."""
-    expired = row.lease_until is not None and row.lease_until < now
-    return row.attempts < MAX_ATTEMPTS and (
-        row.status == State.PENDING or (row.status == State.SENDING and expired)
-    )
-
-
-def claim(
-    delivery_id: int, now: datetime.datetime | None = None, *, attempts: int | None = None
-) -> bool:
-    """Take the row for sending, atomically: pending, or sending with an expired lease (its
-    sender died). One conditional UPDATE, so of two concurrent callers only one matches, on
-    SQLite as on PostgreSQL. Counts the attempt. With ``attempts``, only a row that has had
-    exactly that many: nobody touched it since the caller read it."""
-    now = now or timezone.now()
-    rows = DigestDelivery.objects.filter(_claimable(now), pk=delivery_id)
-    if attempts is not None:
-        rows = rows.filter(attempts=attempts)
-    return bool(
-        rows.update(status=State.SENDING, lease_until=now + LEASE, attempts=F("attempts") + 1)
-    )
 
 
 def _hand_out(rows: QuerySet[DigestDelivery], now: datetime.datetime) -> list[int]:
@@ -140,7 +115,7 @@ def prepare_week(period: datetime.date, now: datetime.datetime | None = None) ->
     ]
     # ON CONFLICT DO NOTHING: a concurrent run creating the same rows is harmless.
     DigestDelivery.objects.bulk_create(rows, ignore_conflicts=True)
-    return _hand_out(DigestDelivery.objects.filter(_claimable(now), period=period), now)
+    return _hand_out(DigestDelivery.objects.filter(claimable(now), period=period), now)
 
 
 def _weekly_run_due(period: datetime.date, now: datetime.datetime) -> bool:
@@ -177,7 +152,7 @@ def sweep(now: datetime.datetime | None = None) -> list[int]:
         lease_until=None,
         error=_("The last attempt was interrupted; the message may or may not have gone out."),
     )
-    due = recent.filter(_claimable(now)).filter(
+    due = recent.filter(claimable(now)).filter(
         Q(status=State.SENDING) | Q(lease_until__isnull=True) | Q(lease_until__lte=now)
     )
     if fanned_out:
@@ -194,17 +169,18 @@ def classify(exc: Exception) -> Failure:
     if isinstance(exc, smtplib.SMTPAuthenticationError | smtplib.SMTPSenderRefused):
         # Our configuration, not this message: fixed, the next run delivers.
         return Failure.SERVER
-    if isinstance(exc, smtplib.SMTPConnectError):
-        return Failure.SERVER
+    if isinstance(exc, smtplib.SMTPConnectError | ConnectionRefusedError):
+        return Failure.SERVER  # cannot connect: the next message would fail the same way
     if isinstance(exc, smtplib.SMTPResponseException):
         return Failure.PERMANENT if exc.smtp_code >= 500 else Failure.TEMPORARY
-    if isinstance(exc, OSError):  # refused, reset, timed out, disconnected, TLS
-        return Failure.SERVER
+    if isinstance(exc, OSError):
+        # Reset, timed out, disconnected while this message was on its way: its own retry;
+        # the next message reconnects, and stops the batch if the server is really gone.
+        return Failure.TEMPORARY
     return Failure.UNEXPECTED
 
 
-def _record_failure(delivery: DigestDelivery, exc: Exception) -> Result:
-    failure = classify(exc)
+def _record_failure(delivery: DigestDelivery, exc: Exception, failure: Failure) -> Result:
     error = f"{type(exc).__name__}: {exc}"[:2000]
     if failure == Failure.MAYBE_DELIVERED:
         # Sending again could deliver it twice: a coordinator decides, from the log.
@@ -218,13 +194,13 @@ def _record_failure(delivery: DigestDelivery, exc: Exception) -> Result:
         logger.warning("Digest delivery %s may have been delivered: %s", delivery.pk, error)
         return Result(delivery.pk, Outcome.UNCERTAIN, error)
     if failure != Failure.PERMANENT and delivery.attempts < MAX_ATTEMPTS:
-        retry_in = RETRY_BACKOFF[min(delivery.attempts, len(RETRY_BACKOFF)) - 1]
+        wait = retry_in(delivery.attempts)
+        # No claim takes the row before ``retry_after``; the sweeper queues it then.
+        retry_at = timezone.now() + datetime.timedelta(seconds=wait)
         DigestDelivery.objects.filter(pk=delivery.pk).update(
-            status=State.PENDING,
-            lease_until=timezone.now() + datetime.timedelta(seconds=retry_in),
-            error=error,
+            status=State.PENDING, lease_until=retry_at, retry_after=retry_at, error=error
         )
-        result = Result(delivery.pk, Outcome.RETRY, error, retry_in, failure == Failure.SERVER)
+        result = Result(delivery.pk, Outcome.RETRY, error, wait, failure == Failure.SERVER)
     else:
         DigestDelivery.objects.filter(pk=delivery.pk).update(
             status=State.FAILED, lease_until=None, error=error
@@ -281,45 +257,52 @@ def deliver(
     """
     if loaded is not None:
         if not claim(delivery_id, attempts=loaded.attempts):
-            return Result(delivery_id, Outcome.NOT_CLAIMED)
+            return Result(delivery_id, Outcome.NOT_CLAIMED)  # the batch skips the unwanted
         delivery = loaded
         delivery.attempts += 1
     elif claim(delivery_id):
         delivery = DigestDelivery.objects.select_related("person__organization").get(pk=delivery_id)
+    elif skip_unwanted([delivery_id]):
+        return Result(delivery_id, Outcome.SKIPPED)
     else:
         return Result(delivery_id, Outcome.NOT_CLAIMED)
     person = delivery.person
-    reason = skip_reason(person)
-    if not reason:
-        try:
-            snapshot = snapshot or Snapshot.load(
-                period=delivery.period,
-                people=[person.pk],
-                whole_plan=delivery.kind == DigestKind.CORE_GROUP,
-            )
-            composed = compose(
-                person=person, kind=delivery.kind, period=delivery.period, snapshot=snapshot
-            )
-            if delivery.kind == DigestKind.PARTNER and not composed.digest.has_news:
-                reason = _("nothing open and nothing changed")
-            else:
-                if isinstance(connection, SMTPBackend):
-                    connection.open()  # kept open for the batch: send_messages won't close it
-                message = composed.message()
-                if delivery.message_id:  # the row's, even if the recipe changed meanwhile
-                    message.extra_headers["Message-ID"] = delivery.message_id
-                problem = unusable_recipient(message)
-                if problem:
-                    return _record_unusable(delivery, problem)
-                (connection or get_connection()).send_messages([message])
-        except Exception as exc:
+    # The claim checked, at this moment, that the person still wants the digest.
+    reason = ""
+    connecting = False
+    try:
+        snapshot = snapshot or Snapshot.load(
+            period=delivery.period,
+            people=[person.pk],
+            whole_plan=delivery.kind == DigestKind.CORE_GROUP,
+        )
+        composed = compose(
+            person=person, kind=delivery.kind, period=delivery.period, snapshot=snapshot
+        )
+        if delivery.kind == DigestKind.PARTNER and not composed.digest.has_news:
+            reason = _("nothing open and nothing changed")
+        else:
             if isinstance(connection, SMTPBackend):
-                with contextlib.suppress(smtplib.SMTPException, OSError):
-                    connection.close()  # the next message starts on a fresh connection
-            result = _record_failure(delivery, exc)
-            if classify(exc) == Failure.UNEXPECTED:
-                raise
-            return result
+                connecting = True
+                connection.open()  # kept open for the batch: send_messages won't close it
+                connecting = False
+            message = composed.message()
+            if delivery.message_id:  # the row's, even if the recipe changed meanwhile
+                message.extra_headers["Message-ID"] = delivery.message_id
+            problem = unusable_recipient(message)
+            if problem:
+                return _record_unusable(delivery, problem)
+            (connection or get_connection()).send_messages([message])
+    except Exception as exc:
+        if isinstance(connection, SMTPBackend):
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                connection.close()  # the next message starts on a fresh connection
+        # Only a server that cannot be reached stops the batch.
+        failure = Failure.SERVER if connecting else classify(exc)
+        result = _record_failure(delivery, exc, failure)
+        if failure == Failure.UNEXPECTED:
+            raise
+        return result
     if reason:
         DigestDelivery.objects.filter(pk=delivery.pk).update(
             status=State.SKIPPED, lease_until=None, error=reason
@@ -341,6 +324,7 @@ def resend(delivery_id: int) -> bool:
         ).update(
             status=State.PENDING,
             lease_until=None,
+            retry_after=None,
             attempts=Least(F("attempts"), MAX_ATTEMPTS - 1),
             error=_("Sent again by a coordinator."),
         )
@@ -348,8 +332,11 @@ def resend(delivery_id: int) -> bool:
 
 
 def deliver_batch(ids: list[int], *, period: datetime.date) -> list[Result]:
-    """``deliver`` each, reading the data once and reusing one SMTP connection. Stops at the
-    first error that is the server's (unreachable, login refused): the rest stay pending."""
+    """``deliver`` each, reading the data once and reusing one SMTP connection. A message that
+    fails for now gets its own retry (``retry_after``) and the batch goes on, reconnecting;
+    only a server that cannot be reached (or refuses our login) stops it, and the rest stay
+    pending. Rows whose person stopped wanting the digest meanwhile (unsubscribed, left) are
+    refused by their claim and skipped at the end, in one go."""
     connection = get_connection()
     # Other backends (files, console) get a connection of their own per message.
     shared = connection if isinstance(connection, SMTPBackend) else None
@@ -369,4 +356,15 @@ def deliver_batch(ids: list[int], *, period: datetime.date) -> list[Result]:
         if shared is not None:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 shared.close()
-    return results
+    if results and results[-1].stop_batch:
+        # The server is down: the rest wait as a retry would (not the sweeper's 30-minute
+        # grace for queued rows), so the first sweep after a minute sends them.
+        retry_at = timezone.now() + datetime.timedelta(seconds=RETRY_BACKOFF[0])
+        DigestDelivery.objects.filter(claimable(timezone.now()), pk__in=ids[len(results) :]).update(
+            lease_until=retry_at, retry_after=retry_at
+        )
+    not_claimed = [r.delivery_id for r in results if r.outcome == Outcome.NOT_CLAIMED]
+    skipped = set(skip_unwanted(not_claimed)) if not_claimed else set()
+    return [
+        Result(r.delivery_id, Outcome.SKIPPED) if r.delivery_id in skipped else r for r in results
+    ]

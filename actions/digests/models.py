@@ -39,6 +39,8 @@ class DigestDelivery(models.Model):
     status = models.CharField(_("status"), max_length=12, choices=State, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    # After a temporary failure: no claim (a sweep, a rerun) takes the row before this.
+    retry_after = models.DateTimeField(_("retry after"), null=True, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)

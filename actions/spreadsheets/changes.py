@@ -46,10 +46,12 @@ def differences(item: ActionPoint, resolved: dict) -> tuple[dict, list[Change]]:
 
     current = _current(item)
     values = {k: v for k, v in wanted.items() if _key(k, v) != _key(k, current[k])}
-    old = describe(current)
+    # Only the fields that change are put in words: a preview of 20,000 rows spent most of
+    # its time wording the others.
+    old = describe({k: current[k] for k in values})
     changes = [
         Change(c.field, b.after, c.after)
-        for c, b in zip(describe({**current, **values}), old, strict=True)
+        for c, b in zip(describe(values), old, strict=True)
         if c.after != b.after
     ]
     return values, changes

@@ -159,12 +159,12 @@ class _Planner:
                 ActionPoint.objects.annotate(code_lower=Lower("code"))
                 .filter(plan__in=self.plans.values(), code_lower__in=batch)
                 .select_related("area", "parent", "forum")
-                .prefetch_related("lead_organizations", "focal_points")
                 .order_by("pk")
             ):
                 # Codes are matched whatever their case, as the site's forms do; should
                 # two codes differ only in case, the older item is the one matched.
                 self.items.setdefault((item.plan_id, item.code_lower), item)
+        _load_related(list(self.items.values()))
         self.orgs = _by_lower(
             Organization, "acronym", {a for v in values for a in v.get("leads", [])}
         )
@@ -349,6 +349,34 @@ class _Planner:
         self.preview.updates.append(
             PlannedUpdate(row.row, plan, item.code, item.title, changes, values, item=item)
         )
+
+
+def _load_related(items: list[ActionPoint]) -> None:
+    """Each item's leads and focal points, as ``prefetch_related`` would leave them (so that
+    ``item.lead_organizations.all()`` reads no more), in two queries a batch; Django's own
+    builds a queryset per item, a third of a 20,000-row preview."""
+    readers: tuple[tuple[str, Any], ...] = (
+        ("lead_organizations", Organization.objects.all()),
+        ("focal_points", Person.objects.select_related("organization")),  # named with it
+    )
+    for name, objects in readers:
+        relation = getattr(ActionPoint, name)
+        source = relation.field.m2m_field_name()
+        target = relation.field.m2m_reverse_field_name()
+        for batch in _batches(items):
+            pairs = list(
+                relation.through.objects.filter(**{f"{source}_id__in": batch}).values_list(
+                    f"{source}_id", f"{target}_id"
+                )
+            )
+            found = objects.in_bulk({pk for _item, pk in pairs})
+            lists: dict[int, list] = {item.pk: [] for item in batch}
+            for item_id, pk in pairs:
+                lists[item_id].append(found[pk])
+            for item in batch:
+                cached = objects.all()
+                cached._result_cache, cached._prefetch_done = lists[item.pk], True
+                item.__dict__.setdefault("_prefetched_objects_cache", {})[name] = cached
 
 
 def _batches(values: Iterable) -> Iterable[list]:

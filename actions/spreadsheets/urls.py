@@ -10,6 +10,7 @@ urlpatterns = [
     path("actions/import/preview/", views.import_preview, name="import_preview"),
     path("actions/import/confirm/", views.import_confirm, name="import_confirm"),
     path("actions/import/cancel/", views.import_cancel, name="import_cancel"),
+    path("actions/import/runs/<int:pk>/", views.import_run, name="import_run"),
     path(
         "actions/import/template.xlsx",
         views.import_template,

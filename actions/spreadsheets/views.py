@@ -4,8 +4,9 @@ Exports take the list page's GET parameters and permissions (``selectors.filtere
 and every page of the result. The import is three steps, each a coordinator's request:
 upload (the file is read and checked, its rows kept for an hour as
 ``pending_imports``), preview (what would change, computed afresh from the site each
-time; unknown organisations can be created or matched here), confirm (computed again,
-refused if it is no longer what the coordinator saw, then applied atomically).
+time; unknown organisations can be created or matched here), confirm (queued as an
+``ImportRun``: computed again in the background, refused if it is no longer what the
+coordinator saw, then applied atomically; ``import_run`` shows its progress and result).
 """
 
 import json
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,11 +30,11 @@ from actions import filters, permissions, selectors, tables
 from actions.models import Status
 from pimtracker.drafts import post_only
 
-from . import export, template
+from . import export, runs, template
 from . import pending as pending_imports
-from .apply import ImportConflict, ImportRefused, apply_preview
 from .columns import IMPORTED_COLUMNS, Column, columns_for
 from .forms import OrganizationMappingForm, UploadForm
+from .models import ImportRun
 from .preview import Preview, build_preview
 from .reading import MAX_UPLOAD_BYTES, SpreadsheetError, check_size, read_spreadsheet
 from .rows import parse_sheet
@@ -41,6 +42,8 @@ from .rows import parse_sheet
 SESSION_KEY = "pending_import"
 # The preview lists at most this many rows per section; counts are always whole.
 PREVIEW_ROWS = 1000
+# The page of an import being applied reloads itself this often (no script needed).
+REFRESH_SECONDS = 2
 
 # --- Exports -----------------------------------------------------------------------------
 
@@ -257,36 +260,25 @@ def _render_preview(
 @never_cache
 @post_only(lambda: reverse("import_preview"))
 def import_confirm(request: HttpRequest) -> HttpResponse:
+    """Queue the import and go to its page at once: the checks and the writing, which take
+    seconds for thousands of rows, run in the background (``runs``)."""
     permissions.require_coordinator(request.user)
     try:
-        token, parsed, mapping = _pending(request)
+        token, parsed, _mapping = _pending(request)
     except pending_imports.PendingImportGone:
         return _gone(request)
-    preview = build_preview(parsed, mapping)
     seen = _seen_versions(request.POST.get("versions", ""))
-    if not preview.can_apply:
-        messages.error(request, _("This import cannot be applied as it is: see below."))
-        return _render_preview(request, preview, status=400)
-    if seen is None or request.POST.get("fingerprint") != preview.fingerprint:
-        changed = [
-            p.code for p in preview.updates if seen and seen.get(p.item.pk) != p.item.version
-        ]
-        return _conflict(request, preview, changed)
-    try:
-        result = apply_preview(preview, by=request.user, seen=seen)
-    except ImportConflict as exc:
-        return _conflict(request, build_preview(parsed, mapping), exc.codes)
-    except ImportRefused as exc:
-        messages.error(
-            request,
-            _("Row %(row)d was refused, so nothing was changed: %(reason)s")
-            % {"row": exc.row, "reason": " ".join(exc.messages)},
-        )
-        return _render_preview(request, preview, status=400)
-    pending_imports.discard(token)
-    request.session.pop(SESSION_KEY, None)
-    messages.success(request, _applied_message(result, preview.source))
-    return redirect("action_list")
+    fingerprint = request.POST.get("fingerprint", "")
+    if seen is None or not fingerprint:
+        return redirect("import_preview")  # not a confirmation of what a preview showed
+    run, _new = runs.start(
+        token=token,
+        user=request.user,  # type: ignore[arg-type]  # a coordinator: signed in
+        source=parsed.source,
+        fingerprint=fingerprint,
+        seen=seen,
+    )
+    return redirect("import_run", run.pk)
 
 
 def _seen_versions(raw: str) -> dict[int, int] | None:
@@ -297,36 +289,75 @@ def _seen_versions(raw: str) -> dict[int, int] | None:
         return None
 
 
-def _conflict(request: HttpRequest, preview: Preview, codes: list[str]) -> HttpResponse:
-    if codes:
-        text = _(
-            "Changed by someone else since your preview: %(codes)s. Nothing was applied. "
-            "Here is the preview again, as things are now: check it and confirm again."
-        ) % {"codes": ", ".join(codes)}
-    else:
-        text = _(
-            "The site changed since your preview, so nothing was applied. Here is the "
-            "preview again, as things are now: check it and confirm again."
-        )
-    messages.warning(request, text)
-    return _render_preview(request, preview, status=409)
-
-
-def _applied_message(result, source: str) -> str:
+def _applied_message(outcome: dict[str, list[str]], source: str) -> str:
+    created, updated = outcome["created"], outcome["updated"]
     parts = [
-        ngettext("%(n)d action point created", "%(n)d action points created", len(result.created))
-        % {"n": len(result.created)},
-        ngettext("%(n)d updated", "%(n)d updated", len(result.updated))
-        % {"n": len(result.updated)},
+        ngettext("%(n)d action point created", "%(n)d action points created", len(created))
+        % {"n": len(created)},
+        ngettext("%(n)d updated", "%(n)d updated", len(updated)) % {"n": len(updated)},
     ]
-    if result.organizations:
+    if outcome["organizations"]:
         parts.append(
-            _("organisations added: %(acronyms)s") % {"acronyms": ", ".join(result.organizations)}
+            _("organisations added: %(acronyms)s")
+            % {"acronyms": ", ".join(outcome["organizations"])}
         )
     return _("%(file)s imported: %(parts)s. Each change is in the item's journal.") % {
         "file": source,
         "parts": "; ".join(parts),
     }
+
+
+def _why_not_applied(run: ImportRun) -> str:
+    outcome = run.outcome
+    reason = outcome.get("reason")
+    if reason == "conflict":
+        if outcome.get("codes"):
+            return _(
+                "Changed by someone else since your preview: %(codes)s. Nothing was applied."
+            ) % {"codes": ", ".join(outcome["codes"])}
+        return _("The site changed since your preview, so nothing was applied.")
+    if reason == "refused":
+        return _("Row %(row)d was refused, so nothing was changed: %(reason)s") % {
+            "row": outcome["row"],
+            "reason": " ".join(outcome["messages"]),
+        }
+    if reason == "gone":
+        return _(
+            "No import is waiting: it was applied or cancelled, or more than an hour went by. "
+            "Upload the file again."
+        )
+    if reason == "invalid":
+        return _("This import cannot be applied as it is: see below.")
+    return _("An unexpected error stopped the import, so nothing was changed.")
+
+
+@never_cache
+@require_safe
+def import_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """A confirmed import: rows written so far (the page reloads itself until it ends), then
+    what was applied, or why nothing was."""
+    permissions.require_coordinator(request.user)
+    run = runs.settle_abandoned(get_object_or_404(ImportRun, pk=pk))
+    if run.state == ImportRun.State.DONE and request.session.get(SESSION_KEY) == run.token:
+        request.session.pop(SESSION_KEY, None)  # nothing waits any more
+    waiting = not run.finished
+    return render(
+        request,
+        "spreadsheets/import_run.html",
+        {
+            "run": run,
+            "waiting": waiting,
+            "applied": _applied_message(run.outcome, run.source)
+            if run.state == ImportRun.State.DONE
+            else "",
+            "why_not": _why_not_applied(run) if run.state == ImportRun.State.FAILED else "",
+            "again": run.state == ImportRun.State.FAILED and _has_pending(request),
+            "created": run.outcome.get("created", [])[:PREVIEW_ROWS],
+            "updated": run.outcome.get("updated", [])[:PREVIEW_ROWS],
+            "limit": PREVIEW_ROWS,
+            "refresh_seconds": REFRESH_SECONDS,
+        },
+    )
 
 
 @post_only(lambda: reverse("import_upload"))

@@ -398,3 +398,29 @@ def test_group_membership_is_checked_on_every_request(viewer, world):
     assert viewer.get("/actions/new/").status_code == 403
     viewer.user.groups.add(Group.objects.get(name="Coordinators"))
     assert viewer.get("/actions/new/").status_code == 200
+
+
+# Background imports: the page of a confirmed import, coordinators only; it changes nothing.
+@pytest.mark.parametrize("role", ROLES)
+def test_the_page_of_an_import_is_for_coordinators_and_changes_nothing(request, world, role):
+    from actions.models import ImportRun
+
+    run = ImportRun.objects.create(
+        token="t" * 43, user=request.getfixturevalue("coordinator").user, source="plan.csv",
+        fingerprint="f", state="done",
+        outcome={"created": ["C-9"], "updated": [], "organizations": []},
+    )  # fmt: skip
+    client = request.getfixturevalue(role)
+    before = snapshot(), list(ImportRun.objects.values())
+    response = client.get(f"/actions/import/runs/{run.pk}/")
+    if role == "anonymous":
+        _expect_login(response)
+    else:
+        assert response.status_code == (200 if role == "coordinator" else 403)
+    posted = client.post(f"/actions/import/runs/{run.pk}/")
+    # A page to read: a POST is refused before anything is looked at (anonymous: sign in).
+    if role == "anonymous":
+        _expect_login(posted)
+    else:
+        assert posted.status_code == 405
+    assert (snapshot(), list(ImportRun.objects.values())) == before

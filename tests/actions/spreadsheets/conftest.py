@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from actions.models import Status
+from pimtracker.celery import app as celery_app
 from tests.factories import ActionPointFactory, ForumFactory, PersonFactory
 
 
@@ -51,3 +52,13 @@ def items(plan, organizations, partner_iom, pwg):
         leads=[organizations["UNHCR"]],
     )
     return {"C-8": parent, "C-8.1": child, "B-2": other}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def eager():
+    """The import task runs in-process, as in the embedded mode, even when a broker is
+    configured; the worker test turns this off."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous

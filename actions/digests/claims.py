@@ -1,0 +1,101 @@
+"""Claiming a delivery row: who may send it, and when.
+
+A sender takes a row with one conditional UPDATE (``claim``): pending, or "sending" with an
+expired lease (its sender died); fewer than ``MAX_ATTEMPTS`` attempts; **not in its retry
+wait** (``retry_after`` in the future: a temporary failure's back-off, which no sweep or
+rerun may cut short); and **its person still wants it**, read at that very moment (active,
+not left, an address, the digest on), so that someone who unsubscribes or leaves while
+their batch runs gets nothing. Only the process whose UPDATE matched sends. A row that is
+not claimed because its person no longer wants it is marked skipped by ``skip_unwanted``.
+"""
+
+import datetime
+
+from django.db.models import F, Q
+from django.utils import timezone
+
+from actions.models import DigestDelivery
+
+from .recipients import skip_reason
+
+State = DigestDelivery.State
+
+# Bounded retries: the fifth failed attempt is the last; back-off after attempt 1, 2, 3, 4.
+MAX_ATTEMPTS = 5
+RETRY_BACKOFF = (60, 5 * 60, 15 * 60, 30 * 60)  # seconds
+# A claim holds the row this long: more than a send can take (the task's hard time limit).
+LEASE = datetime.timedelta(minutes=10)
+
+
+def retry_in(attempts: int) -> int:
+    """Seconds to wait after the ``attempts``-th failed attempt."""
+    return RETRY_BACKOFF[min(attempts, len(RETRY_BACKOFF)) - 1]
+
+
+def wanted() -> Q:
+    """Rows whose person should still get a digest: ``recipients.skip_reason`` as a filter."""
+    return Q(
+        person__is_active=True,
+        person__left_on__isnull=True,
+        person__digest_enabled=True,
+    ) & ~Q(person__email="")
+
+
+def claimable(now: datetime.datetime) -> Q:
+    return (
+        Q(attempts__lt=MAX_ATTEMPTS)
+        & (Q(status=State.PENDING) | Q(status=State.SENDING, lease_until__lt=now))
+        & (Q(retry_after__isnull=True) | Q(retry_after__lte=now))
+    )
+
+
+def is_claimable(row: DigestDelivery, now: datetime.datetime) -> bool:
+    """``claimable`` for a loaded row (its person's wishes aside)."""
+    expired = row.lease_until is not None and row.lease_until < now
+    waiting = row.retry_after is not None and row.retry_after > now
+    return (
+        row.attempts < MAX_ATTEMPTS
+        and not waiting
+        and (row.status == State.PENDING or (row.status == State.SENDING and expired))
+    )
+
+
+def claim(
+    delivery_id: int, now: datetime.datetime | None = None, *, attempts: int | None = None
+) -> bool:
+    """Take the row for sending, atomically, if it is claimable and its person still wants
+    it. One conditional UPDATE, so of two concurrent callers only one matches, on SQLite as
+    on PostgreSQL. Counts the attempt. With ``attempts``, only a row that has had exactly
+    that many: nobody touched it since the caller read it."""
+    now = now or timezone.now()
+    rows = DigestDelivery.objects.filter(claimable(now), wanted(), pk=delivery_id)
+    if attempts is not None:
+        rows = rows.filter(attempts=attempts)
+    return bool(
+        rows.update(
+            status=State.SENDING,
+            lease_until=now + LEASE,
+            retry_after=None,
+            attempts=F("attempts") + 1,
+        )
+    )
+
+
+def skip_unwanted(ids: list[int], now: datetime.datetime | None = None) -> list[int]:
+    """Mark skipped, with the reason, the claimable rows among ``ids`` whose person no longer
+    wants a digest (left, unsubscribed, no address): a claim refuses them. Returns their ids.
+    A query, and one more per reason when there are any: per batch, not per recipient."""
+    now = now or timezone.now()
+    unwanted = (
+        DigestDelivery.objects.filter(claimable(now), pk__in=ids)
+        .exclude(wanted())
+        .select_related("person")
+    )
+    reasons: dict[str, list[int]] = {}
+    for row in unwanted:
+        reasons.setdefault(skip_reason(row.person), []).append(row.pk)
+    for reason, pks in reasons.items():
+        DigestDelivery.objects.filter(claimable(now), pk__in=pks).update(
+            status=State.SKIPPED, lease_until=None, retry_after=None, error=reason
+        )
+    return [pk for pks in reasons.values() for pk in pks]
