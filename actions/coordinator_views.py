@@ -6,7 +6,7 @@ happened. Non-coordinators get 403 before anything is read or written.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -125,7 +125,7 @@ def bulk_status(request: HttpRequest) -> HttpResponse:
             for error in errors:
                 # An ErrorList yields its messages, as text; the stubs say ValidationError too.
                 messages.error(request, error)  # type: ignore[arg-type]
-        return redirect(back)
+        return HttpResponseRedirect(back)
     status = form.cleaned_data["status"]
     result = services.change_status_of_many(
         ids=form.cleaned_data["ids"],
@@ -163,12 +163,16 @@ def bulk_status(request: HttpRequest) -> HttpResponse:
             _("Refused, as the change breaks a rule of the plan: %(codes)s.")
             % {"codes": ", ".join(result.refused)},
         )
-    return redirect(back)
+    return HttpResponseRedirect(back)
 
 
 def _safe_next(request: HttpRequest) -> str:
+    """The list page the form came from, if ``next`` is an address on this site.
+
+    Used as an address, never through ``redirect()``, which would take a word such as
+    ``next=home`` for the name of a view (and fail on most words, after the save)."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

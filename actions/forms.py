@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Forum, Organization, Person
+from pimtracker.text_limits import TEXT_MAX_LENGTH
 
 from . import services
 from .models import ActionPlan, ActionPoint, Area, Status
@@ -59,7 +60,10 @@ class ActionPointForm(PersonalDataGuard):
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Description"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     status = forms.ChoiceField(
         label=_("Status"), choices=Status.choices, initial=Status.NOT_STARTED

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Event, Forum, Organization, Person
+from pimtracker.text_limits import bounded
 
 from .progress import (
     CLOSED_STATUSES,
@@ -47,7 +48,7 @@ class ActionPlan(models.Model):
     )
     period_start = models.DateField(_("period start"), null=True, blank=True)
     period_end = models.DateField(_("period end"), null=True, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, **bounded())
 
     class Meta:
         ordering = ["title"]
@@ -94,7 +95,7 @@ class LearningOutcome(models.Model):
         Area, verbose_name=_("area"), on_delete=models.CASCADE, related_name="learning_outcomes"
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    text = models.TextField(_("text"))
+    text = models.TextField(_("text"), **bounded())
 
     class Meta:
         ordering = ["area", "order"]
@@ -165,7 +166,7 @@ class ActionPoint(Provenance, models.Model):
         _("position"), default=0, help_text=_("Order within the area, as in the plan.")
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, **bounded())
     status = models.CharField(
         _("status"), max_length=12, choices=Status, default=Status.NOT_STARTED
     )
@@ -320,7 +321,7 @@ class ActionUpdate(models.Model):
     kind = models.CharField(_("kind"), max_length=15, choices=Kind)
     status_before = models.CharField(_("status before"), max_length=12, choices=Status, blank=True)
     status_after = models.CharField(_("status after"), max_length=12, choices=Status, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, **bounded())
     # Field name -> [before, after] as text, for edits and reassignments.
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     version = models.PositiveIntegerField(_("version after"))

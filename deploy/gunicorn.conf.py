@@ -21,7 +21,10 @@ wsgi_app = "pimtracker.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND") or "127.0.0.1:8000"
 
 # Threads, not more processes: most of a request's time is spent waiting for PostgreSQL,
-# and threads share one process's memory on a small field server.
+# and threads share one process's memory on a small field server. A client that sends its
+# request slowly holds one thread, not the process: the others keep serving (nginx in front
+# buffers whole requests, so this matters when gunicorn is reached directly;
+# tests/test_request_limits_gunicorn.py checks it).
 worker_class = "gthread"
 workers = _int("GUNICORN_WORKERS", min(4, multiprocessing.cpu_count() + 1))
 threads = _int("GUNICORN_THREADS", 4)

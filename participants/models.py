@@ -13,6 +13,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from pimtracker.text_limits import bounded
+
 
 class OrganizationKind(models.TextChoices):
     UN_AGENCY = "un_agency", _("UN agency")
@@ -242,7 +244,7 @@ class Event(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     place = models.CharField(_("place"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, **bounded())
 
     class Meta:
         ordering = ["-start_date"]

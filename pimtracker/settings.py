@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Request limits: before CSRF, which reads the body (pimtracker/request_limits.py).
+    "pimtracker.request_limits.RequestLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Django's LoginRequiredMiddleware, keeping a form posted after the session expired.
@@ -256,6 +258,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
     },
 }
+
+# --- Request limits (pimtracker/request_limits.py) -------------------------------------
+# A form's worth for every page; the spreadsheet import takes its file on top (5 MB, checked
+# by its view). Larger bodies are refused (413) before they are read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Uploads up to the import's limit stay in memory rather than in the temporary directory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 + 64 * 1024
 
 # --- Security (checked by `manage.py check --deploy`) -----------------------------------
 SESSION_COOKIE_HTTPONLY = True

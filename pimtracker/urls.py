@@ -1,14 +1,20 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+
+from participants.sign_in_forms import AdminSignInForm, SignInForm
 
 from . import error_pages
 
 # The admin is named for the tool, in the reader's language, rather than "Django".
 admin.site.site_header = admin.site.site_title = _("PIM Tracker")
+# Request limits: both sign-in forms check the username's length (participants/sign_in_forms.py).
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("too-many-requests/", error_pages.too_many_requests, name="too_many_requests"),
     path("", include("actions.urls")),

@@ -1,6 +1,7 @@
 """The deploy recipe in deploy/, run as a server would run it: the environment template,
 collectstatic, then gunicorn with the recipe's gunicorn.conf.py and DEBUG off."""
 
+import contextlib
 import http.client
 import os
 import re
@@ -73,11 +74,18 @@ def free_port() -> int:
 
 @pytest.fixture
 def gunicorn_site(tmp_path: Path) -> Iterator[int]:
+    with gunicorn_running(tmp_path) as port:
+        yield port
+
+
+@contextlib.contextmanager
+def gunicorn_running(tmp_path: Path, **extra_env: str) -> Iterator[int]:
+    """gunicorn with the recipe's configuration (one worker process), on a free port."""
     env = recipe_environment(tmp_path)
     collected = manage(env, "collectstatic", "--noinput")
     assert collected.returncode == 0, collected.stderr
     port = free_port()
-    env.update(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="1")
+    env.update(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS="1", **extra_env)
     log = tmp_path / "gunicorn.log"
     with log.open("w") as output:
         server = subprocess.Popen(  # noqa: S603 — gunicorn from our own environment

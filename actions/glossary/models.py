@@ -8,6 +8,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from pimtracker.text_limits import bounded
+
 if TYPE_CHECKING:
     from actions.models import ActionPoint
 
@@ -37,8 +39,8 @@ class GlossaryTerm(models.Model):
 
     english = models.CharField(_("English term"), max_length=200)
     arabic = models.CharField(_("Arabic term"), max_length=200)
-    definition_en = models.TextField(_("definition in English"), blank=True)
-    definition_ar = models.TextField(_("definition in Arabic"), blank=True)
+    definition_en = models.TextField(_("definition in English"), blank=True, **bounded())
+    definition_ar = models.TextField(_("definition in Arabic"), blank=True, **bounded())
     source = models.CharField(
         _("source"),
         max_length=200,

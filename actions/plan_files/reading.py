@@ -39,6 +39,8 @@ FORMAT = 1
 # README: titles are short, so that lists and e-mails show them whole.
 TITLE_MAX_LENGTH = 80
 SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+# The 2017 plan is some 20 KB; a plan of a thousand items with long texts stays under this.
+MAX_PLAN_FILE_BYTES = 2 * 1024 * 1024
 AREA_CODE = re.compile(r"[A-Z]")
 
 
@@ -55,7 +57,14 @@ def read_plan_file(path: str | Path) -> PlanFile:
     """Read and check a plan file; raises ``PlanFileError`` listing every problem."""
     source = str(path)
     try:
-        raw = Path(path).read_bytes()
+        size = Path(path).stat().st_size
+        if size > MAX_PLAN_FILE_BYTES:
+            raise PlanFileError(
+                source,
+                [f"the file is {size:,} bytes; a plan file is at most {MAX_PLAN_FILE_BYTES:,}"],
+            )
+        with Path(path).open("rb") as file:
+            raw = file.read(MAX_PLAN_FILE_BYTES + 1)  # it may have grown since
     except OSError as exc:
         raise PlanFileError(source, [f"cannot read the file: {exc.strerror}"]) from exc
     try:
@@ -144,7 +153,9 @@ def _plan(errors: list[str], top: Table, text: str) -> PlanEntry | None:
         event=b.text("event", required=False) or None,
         period_start=b.date("period_start", required=False),
         period_end=b.date("period_end", required=False),
-        description=b.text("description", required=False),
+        description=b.text(
+            "description", required=False, max_length=_max(ActionPlan, "description")
+        ),
         agreed_at=b.text("agreed_at", required=False) or None,
         agreed_on=b.date("agreed_on", required=False),
         descriptions_as_agreed=b.flag("descriptions_as_agreed"),
@@ -204,7 +215,7 @@ def _event(b: Table, people: tuple[PersonEntry, ...]) -> EventEntry:
         start_date=b.date("start_date"),
         end_date=b.date("end_date"),
         place=b.text("place", required=False, max_length=_max(Event, "place")),
-        description=b.text("description", required=False),
+        description=b.text("description", required=False, max_length=_max(Event, "description")),
         people=people,
     )
     if entry.start_date and entry.end_date and entry.end_date < entry.start_date:
@@ -245,7 +256,7 @@ def _action_point(b: Table) -> ActionPointEntry:
         area=b.text("area"),
         parent=b.text("parent", required=False) or None,
         title=b.text("title", max_length=TITLE_MAX_LENGTH),
-        description=b.text("description"),
+        description=b.text("description", max_length=_max(ActionPoint, "description")),
         leads=b.text_list("leads"),
         forum=b.text("forum", required=False) or None,
         position=0,

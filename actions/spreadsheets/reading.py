@@ -2,7 +2,8 @@
 
 ``read_spreadsheet`` checks the file before it reads it: its size, that its content is
 what its name says (a .xlsx is a zip holding a workbook, a .csv is UTF-8 text), and that
-a workbook does not unpack to far more than it weighs. Every refusal is a
+a workbook does not unpack to far more than it weighs nor reach far down the sheet
+(``workbook_limits``, which also bounds the time spent reading). Every refusal is a
 ``SpreadsheetError`` whose message says what to do. Nothing is written anywhere: the
 caller holds the bytes, and they are gone with the request.
 
@@ -21,11 +22,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from .workbook_limits import ReadingClock, WorkbookTooLarge, check_workbook
+
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 MAX_COLUMNS = 60
-# A 5 MB workbook unpacks to some 50 MB at most; more is a "zip bomb", not a plan.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 EXTENSIONS = (".xlsx", ".csv")
 
 Cell = str | int | float | datetime.date | datetime.datetime | None
@@ -93,14 +94,13 @@ def _xlsx_rows(data: bytes, source: str) -> list[tuple[int, list[Cell]]]:
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            if "xl/workbook.xml" not in archive.namelist():
+                raise SpreadsheetError(source, [_("This zip file holds no Excel workbook.")])
+            check_workbook(archive, len(data))
+    except WorkbookTooLarge as exc:
+        raise SpreadsheetError(source, [exc.message]) from exc
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise SpreadsheetError(source, [_("The workbook is damaged and cannot be read.")]) from exc
-    if "xl/workbook.xml" not in names:
-        raise SpreadsheetError(source, [_("This zip file holds no Excel workbook.")])
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise SpreadsheetError(source, [_("The workbook unpacks to too much data to import.")])
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a malformed workbook
@@ -112,9 +112,11 @@ def _xlsx_rows(data: bytes, source: str) -> list[tuple[int, list[Cell]]]:
         # Some programs write a wrong size for the sheet; read what is really there.
         sheet.reset_dimensions()
         rows = []
+        clock = ReadingClock()
         for number, values in enumerate(
             sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1
         ):
+            clock.check()
             cells = [_xlsx_cell(v) for v in values]
             if any(c is not None for c in cells):
                 rows.append((number, cells))
@@ -122,6 +124,8 @@ def _xlsx_rows(data: bytes, source: str) -> list[tuple[int, list[Cell]]]:
         return rows
     except SpreadsheetError:
         raise
+    except WorkbookTooLarge as exc:
+        raise SpreadsheetError(source, [exc.message]) from exc
     except Exception as exc:
         raise SpreadsheetError(source, [_("The workbook is damaged and cannot be read.")]) from exc
     finally:

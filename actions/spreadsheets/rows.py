@@ -21,6 +21,7 @@ from django.utils.translation import override
 
 from actions.models import Status
 from actions.tables import restore
+from pimtracker.text_limits import TEXT_MAX_LENGTH
 
 from .columns import (
     COLUMNS,
@@ -136,7 +137,15 @@ def _parse_cell(key: str, cell: Cell, statuses: dict[str, str]) -> Any:
                     _("“%(value)s” is not an e-mail address") % {"value": email}
                 ) from None
         return emails
-    limits = {"plan": 100, "area": 4, "code": 20, "parent": 20, "title": 200, "forum": 30}
+    limits = {
+        "plan": 100,
+        "area": 4,
+        "code": 20,
+        "parent": 20,
+        "title": 200,
+        "forum": 30,
+        "description": TEXT_MAX_LENGTH,
+    }
     if key in limits:
         _check_length(key, text, limits[key])
     return text

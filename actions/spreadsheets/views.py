@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from actions import filters, permissions, selectors, tables
 from actions.models import Status
 from pimtracker.drafts import post_only
+from pimtracker.request_limits import accepts_upload
 
 from . import export, runs, template
 from . import pending as pending_imports
@@ -154,6 +155,8 @@ def import_template(request: HttpRequest, extension: str) -> HttpResponseBase:
 
 
 @never_cache
+# The file and the form around it; a larger body is refused before it is read.
+@accepts_upload(MAX_UPLOAD_BYTES + 64 * 1024)
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
     permissions.require_coordinator(request.user)
