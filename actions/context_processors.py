@@ -2,6 +2,8 @@
 
 from django.http import HttpRequest
 
+from pimtracker.security.names import display_name
+
 from . import permissions
 
 
@@ -18,5 +20,7 @@ def navigation(request: HttpRequest) -> dict:
             "is_coordinator": permissions.is_coordinator(user),
             "has_own_items": permissions.has_own_items(user),
             "current": match.url_name if match else "",
+            # Security: a name, not the username (often an e-mail address, on a projector).
+            "account_name": display_name(user),
         }
     }

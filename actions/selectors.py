@@ -9,8 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import cast
 
-from django.contrib.auth.models import User as AuthUser
-from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     Case,
     Count,
@@ -29,6 +28,7 @@ from django.db.models.functions import RowNumber
 from django.http import Http404, QueryDict
 
 from participants.models import Organization, Person
+from pimtracker.security.names import display_name, stored_name
 
 from . import permissions
 from .filters import ActionPointFilter, FilterChoices
@@ -61,24 +61,14 @@ PLAN_AREA_LIMIT = 100
 # --- Shared pieces -------------------------------------------------------------------
 
 
-def display_name(user: AuthUser | None) -> str:
-    """The journal's "who": the person's name when the account has one. Callers load the
-    person with the entry (``select_related("author__person")``), so this reads no row."""
-    if user is None:
-        return ""
-    try:
-        return user.person.full_name
-    except ObjectDoesNotExist:
-        return user.get_username()
-
-
 def action_points_for_list() -> ActionPointQuerySet:
     """Rows of the list pages: area and plan joined, lead organisations prefetched."""
     return ActionPoint.objects.select_related("plan", "area").prefetch_related("lead_organizations")
 
 
 def journal_entries(queryset: QuerySet[ActionUpdate]) -> QuerySet[ActionUpdate]:
-    return queryset.select_related("author__person")
+    # The organisation too: an anonymised author reads "former staff of ORG" (display_name).
+    return queryset.select_related("author__person__organization")
 
 
 def label_journal_entries(entries: list[ActionUpdate]) -> list[ActionUpdate]:
@@ -86,6 +76,8 @@ def label_journal_entries(entries: list[ActionUpdate]) -> list[ActionUpdate]:
     for entry in entries:
         if entry.author_id:  # the current name; the one written with it once deleted
             entry.author_name = display_name(entry.author)
+        else:
+            entry.author_name = stored_name(entry.author_name)
         entry.change_rows = [
             (_field_label(name), before, after)
             for name, (before, after) in sorted(entry.changes.items())
