@@ -83,8 +83,9 @@ MIDDLEWARE = [
     # Django's LoginRequiredMiddleware, keeping a form posted after the session expired.
     "pimtracker.drafts.LoginRequiredKeepingDrafts",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Security: idle timeout and absolute lifetime of a session.
+    # Security: idle timeout and absolute lifetime of a session; sign-in throttles.
     "pimtracker.security.sessions.SessionLifetimeMiddleware",
+    "pimtracker.security.middleware.SignInThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of authentication.
@@ -171,6 +172,12 @@ AXES_VERBOSE = False
 # throttles and the security log see the client's address, not the proxy's.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "pimtracker.security.addresses.client_address"
+# Security: throttles beside the lock (pimtracker/security/throttles.py), per hour.
+SIGN_IN_ADDRESS_LIMIT = env.int("SIGN_IN_ADDRESS_LIMIT", default=20)
+SIGN_IN_USERNAME_LIMIT = env.int("SIGN_IN_USERNAME_LIMIT", default=10)
+SIGN_IN_BACKOFF_MAX_MINUTES = 15
+PASSWORD_RESET_ADDRESS_LIMIT = env.int("PASSWORD_RESET_ADDRESS_LIMIT", default=10)
+PASSWORD_RESET_TARGET_LIMIT = env.int("PASSWORD_RESET_TARGET_LIMIT", default=3)
 # Security: the security log keeps this many days (pimtracker/security/).
 SECURITY_LOG_DAYS = env.int("SECURITY_LOG_DAYS", default=400)
 

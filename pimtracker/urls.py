@@ -3,12 +3,19 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import error_pages
+from .security.password_reset import ThrottledPasswordResetView
 
 # The admin is named for the tool, in the reader's language, rather than "Django".
 admin.site.site_header = admin.site.site_title = _("PIM Tracker")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Security: password reset throttled and sent after the response; before Django's own.
+    path(
+        "accounts/password_reset/",
+        ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("too-many-requests/", error_pages.too_many_requests, name="too_many_requests"),
     path("", include("actions.urls")),

@@ -67,7 +67,12 @@ class SecurityEvent(models.Model):
                 condition=Q(kind__in=SecurityEventKind.values), name="security_event_kind_valid"
             ),
         ]
-        indexes = [models.Index(fields=["kind", "-at"], name="security_event_kind_at")]
+        indexes = [
+            models.Index(fields=["kind", "-at"], name="security_event_kind_at"),
+            # The throttles count recent failures per address and per username.
+            models.Index(fields=["kind", "ip_address", "at"], name="security_event_address"),
+            models.Index(fields=["kind", "username", "at"], name="security_event_username"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
