@@ -3,13 +3,20 @@ sign-in, API tokens and exports (pimtracker/security/). Access changes are on th
 log, linked from the page."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from actions import permissions
+from pimtracker.drafts import post_only
+from pimtracker.security import mfa
 from pimtracker.security.models import SecurityEvent, SecurityEventKind
+
+from . import selectors
 
 PAGE_SIZE = 100
 
@@ -36,3 +43,25 @@ def security_log(request: HttpRequest) -> HttpResponse:
             "days": settings.SECURITY_LOG_DAYS,
         },
     )
+
+
+@post_only(lambda pk: reverse("person_detail", args=[pk]))
+def person_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Another person lost their phone: remove their authenticator and recovery codes and
+    sign them out; they set it up again at their next sign-in. Written to the security log."""
+    person = selectors.get_person_for_coordinator(request.user, pk)
+    if person.user is None:
+        messages.error(request, _("%(person)s has no account.") % {"person": person.full_name})
+    elif person.user_id == request.user.pk:
+        messages.error(request, _("Reset your own two-step sign-in under Settings."))
+    else:
+        mfa.reset(request, person.user)
+        messages.success(
+            request,
+            _(
+                "Two-step sign-in of %(person)s is reset: they are signed out and set it up "
+                "again at their next sign-in."
+            )
+            % {"person": person.full_name},
+        )
+    return redirect("person_detail", pk=person.pk)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("people/<int:pk>/leave/", people_views.person_leave, name="person_leave"),
     # Security log
     path("security/log/", security_views.security_log, name="security_log"),
+    path("people/<int:pk>/mfa-reset/", security_views.person_mfa_reset, name="person_mfa_reset"),
     # The language switch: Django's set_language (django.conf.urls.i18n) wrapped, so that a
     # signed-in person's choice is also kept for their e-mails.
     path("i18n/setlang/", views.set_language, name="set_language"),

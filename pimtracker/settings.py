@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "pimtracker.security",
+    # Security: two-step sign-in (pimtracker/security/mfa.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "participants",
     "actions",
 ]
@@ -82,6 +86,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Django's LoginRequiredMiddleware, keeping a form posted after the session expired.
     "pimtracker.drafts.LoginRequiredKeepingDrafts",
+    # Security: coordinators and admin users take the second step before any page.
+    "pimtracker.security.mfa_middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Security: idle timeout and absolute lifetime of a session; sign-in throttles.
     "pimtracker.security.sessions.SessionLifetimeMiddleware",
@@ -172,6 +178,8 @@ AXES_VERBOSE = False
 # throttles and the security log see the client's address, not the proxy's.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 AXES_CLIENT_IP_CALLABLE = "pimtracker.security.addresses.client_address"
+# Security: the name authenticator apps show for the site's codes.
+OTP_TOTP_ISSUER = "PIM Tracker"
 # Security: throttles beside the lock (pimtracker/security/throttles.py), per hour.
 SIGN_IN_ADDRESS_LIMIT = env.int("SIGN_IN_ADDRESS_LIMIT", default=20)
 SIGN_IN_USERNAME_LIMIT = env.int("SIGN_IN_USERNAME_LIMIT", default=10)

@@ -17,6 +17,8 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Security: two-step sign-in.
+    path("", include("pimtracker.security.urls")),
     path("too-many-requests/", error_pages.too_many_requests, name="too_many_requests"),
     path("", include("actions.urls")),
     path("", include("participants.urls")),

@@ -13,6 +13,7 @@ from django.test import Client
 from actions import permissions
 from actions.models import ActionPoint, ActionUpdate, Status
 from actions.permissions import Role
+from tests.conftest import pass_two_step
 from tests.factories import ActionPointFactory, UserFactory
 
 # --- Fixtures --------------------------------------------------------------------------
@@ -191,11 +192,11 @@ def world(plan, organizations, partner_iom, partner_acted, coordinator, viewer, 
         area=plan.areas.get(code="C"), code="C-8", leads=[organizations["IOM"]]
     )
     ActionPointFactory(area=parent.area, code="C-8.1", parent=parent)
-    return {"item": parent, "plan": plan}
+    return {"item": parent, "plan": plan, "person": partner_acted.person}
 
 
 def _url(template: str, world: dict) -> str:
-    return template.format(item=world["item"].pk, plan=world["plan"].pk)
+    return template.format(item=world["item"].pk, plan=world["plan"].pk, person=world["person"].pk)
 
 
 def _expect_login(response) -> None:
@@ -220,7 +221,15 @@ COORDINATOR_PAGES = [
 ]
 # Each write-only URL, and the page a GET of it is sent to (a bookmark, a reload, the
 # redirect after signing in), rather than a 405.
-POST_ONLY = {"/actions/{item}/update/": "/actions/{item}/", "/actions/bulk/": "/actions/"}
+POST_ONLY = {
+    "/actions/{item}/update/": "/actions/{item}/",
+    "/actions/bulk/": "/actions/",
+    # Two-step sign-in
+    "/security/mfa/reset/": "/settings/",
+    "/people/{person}/mfa-reset/": "/people/{person}/",
+}
+# Pages for anyone signed in, with a role or not. Two-step sign-in:
+SIGNED_IN_PAGES = ["/security/mfa/setup/", "/security/mfa/"]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -246,6 +255,20 @@ def test_get_coordinator_forms(request, world, role, path):
         _expect_login(response)
     else:
         assert response.status_code == (200 if role == "coordinator" else 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", SIGNED_IN_PAGES)
+def test_get_signed_in_pages(request, world, role, path):
+    client = request.getfixturevalue(role)
+    response = client.get(_url(path, world))
+    if role == "anonymous":
+        _expect_login(response)
+    elif path == "/security/mfa/" and role != "coordinator":
+        # No authenticator yet: the second step is to set one up.
+        assert response["Location"].startswith("/security/mfa/setup/")
+    else:
+        assert response.status_code == 200
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -356,4 +379,8 @@ def test_no_role_sees_a_kind_explanation_not_data(no_role, world):
 def test_group_membership_is_checked_on_every_request(viewer, world):
     assert viewer.get("/actions/new/").status_code == 403
     viewer.user.groups.add(Group.objects.get(name="Coordinators"))
+    # A coordinator now: the second step of signing in comes first, then the page opens.
+    response = viewer.get("/actions/new/")
+    assert response["Location"].startswith("/security/mfa/setup/")
+    pass_two_step(viewer, viewer.user)
     assert viewer.get("/actions/new/").status_code == 200

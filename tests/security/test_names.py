@@ -9,6 +9,7 @@ from actions.models import ActionUpdate
 from actions.services import change_action_point
 from participants.roles import COORDINATORS
 from pimtracker.security.names import display_name
+from tests.conftest import pass_two_step
 from tests.factories import PersonFactory, UserFactory
 
 ADDRESS = "h.salem@unhcr.example.org"
@@ -74,6 +75,7 @@ def test_a_person_is_shown_by_name(item, viewer, partner_iom):
 def test_the_tokens_page_names_the_account_without_its_address(personless_coordinator):
     client = Client()
     client.force_login(personless_coordinator)
+    pass_two_step(client, personless_coordinator)
     issue_token(user=personless_coordinator, name="Power BI")
     tokens_page = client.get("/api/tokens/").content.decode()
     # Not in the header either: its own username is not shown to whoever looks on.

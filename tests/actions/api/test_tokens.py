@@ -14,6 +14,7 @@ from django.utils import timezone
 from actions.models import ApiToken
 from participants.roles import COORDINATORS
 from pimtracker.security.models import SecurityEvent
+from tests.conftest import pass_two_step
 from tests.factories import PersonFactory, UserFactory
 
 
@@ -119,6 +120,7 @@ def test_the_admin_lists_tokens_read_only_and_sends_issuing_to_the_page(client, 
     user.save()
     PersonFactory(user=user, organization=organizations["UNHCR"])
     client.force_login(user)
+    pass_two_step(client, user)
     key = key_in(issue(client).content.decode())
     token = ApiToken.objects.get()
     listing = client.get("/admin/actions/apitoken/")
