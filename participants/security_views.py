@@ -15,6 +15,7 @@ from actions import permissions
 from pimtracker.drafts import post_only
 from pimtracker.security import mfa
 from pimtracker.security.models import SecurityEvent, SecurityEventKind
+from pimtracker.security.names import display_name, stored_name
 
 from . import selectors
 
@@ -24,8 +25,9 @@ PAGE_SIZE = 100
 @require_safe
 def security_log(request: HttpRequest) -> HttpResponse:
     permissions.require_coordinator(request.user)
-    events = SecurityEvent.objects.only(
-        "at", "kind", "actor_name", "subject_name", "username", "ip_address", "detail", "rows"
+    # The accounts' current names (in the reader's language); the copies once deleted.
+    events = SecurityEvent.objects.select_related(
+        "actor__person__organization", "subject__person__organization"
     )
     kind = request.GET.get("kind", "")
     if kind in SecurityEventKind.values:
@@ -33,6 +35,13 @@ def security_log(request: HttpRequest) -> HttpResponse:
     else:
         kind = ""
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    for event in page.object_list:
+        event.actor_name = (
+            display_name(event.actor) if event.actor else stored_name(event.actor_name)
+        )
+        event.subject_name = (
+            display_name(event.subject) if event.subject else stored_name(event.subject_name)
+        )
     return render(
         request,
         "participants/security_log.html",
