@@ -1,5 +1,7 @@
 """The second step of signing in, enrolment and one's own reset (mfa.py says who must)."""
 
+from urllib.parse import urlencode
+
 import segno
 from django import forms
 from django.contrib import messages
@@ -52,7 +54,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     """The second step: a code from the authenticator, or a recovery code."""
     user = _account(request)
     if not mfa.is_enrolled(user):
-        return redirect(f"{resolve_url('mfa_setup')}?next={_next(request)}")
+        return redirect(f"{resolve_url('mfa_setup')}?{urlencode({'next': _next(request)})}")
     form = CodeForm(request.POST or None)
     if form.is_valid():
         if mfa.verify(request, form.cleaned_data["code"]):
@@ -70,7 +72,7 @@ def setup(request: HttpRequest) -> HttpResponse:
     the recovery codes are then shown, once."""
     user = _account(request)
     if mfa.is_enrolled(user) and not mfa.is_verified(request):
-        return redirect(f"{resolve_url('mfa_verify')}?next={_next(request)}")
+        return redirect(f"{resolve_url('mfa_verify')}?{urlencode({'next': _next(request)})}")
     device = mfa.pending_device(user)
     form = CodeForm(request.POST or None)
     if form.is_valid():

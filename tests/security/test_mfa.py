@@ -155,3 +155,16 @@ def test_the_admin_asks_for_the_second_step_too(admin_user):
     assert client.get("/admin/")["Location"].startswith("/security/mfa/?next=")
     enter_code(client, admin_user)
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("target", ["/people/?a=1&b=2", "\x00/x", "//evil.example/", "a" * 3000])
+def test_any_next_value_is_kept_safely_or_dropped(coordinator, target):
+    client = Client()
+    sign_in_with_password(client, "coordinator")
+    page = client.get("/security/mfa/", {"next": target})
+    assert page.status_code == 200
+    device = TOTPDevice.objects.get(user=coordinator.user)
+    response = client.post("/security/mfa/", {"code": current_code(device), "next": target})
+    assert response.status_code == 302
+    assert response["Location"] in (target, reverse("landing"))
+    assert not response["Location"].startswith("//")
