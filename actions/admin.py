@@ -194,11 +194,28 @@ class ApiTokenAdmin(admin.ModelAdmin):
     """API tokens: listed and revoked here; issued on /api/tokens/, the one place that can
     show a new token (the site keeps only its hash)."""
 
-    list_display = ["name", "user", "created_at", "created_by", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "created_at",
+        "created_by",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "user__username"]
     list_select_related = ["user", "created_by"]
-    fields = ["user", "name", "key_hash", "created_at", "created_by", "last_used_at", "revoked_at"]
+    fields = [
+        "user",
+        "name",
+        "key_hash",
+        "created_at",
+        "created_by",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
     readonly_fields = fields  # type: ignore[assignment]  # names only; typed as field groups
     actions = ["revoke"]
 
@@ -217,5 +234,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["revoke"])
     def revoke(self, request: HttpRequest, queryset) -> None:
-        count = revoke_tokens(queryset)
+        count = revoke_tokens(request, queryset)
         self.message_user(request, _("%(count)d token(s) revoked.") % {"count": count})

@@ -2,6 +2,8 @@
 
 from django.http import HttpRequest
 
+from pimtracker.security.names import display_name
+
 from . import permissions
 
 
@@ -19,5 +21,7 @@ def navigation(request: HttpRequest) -> dict:
             "has_own_items": permissions.has_own_items(user),
             "current": match.url_name if match else "",
             "sample_data": permissions.sample_data_loaded(user),
+            # Security: a name, not the username (often an e-mail address, on a projector).
+            "account_name": display_name(user),
         }
     }

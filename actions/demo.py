@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from participants.models import Forum, Membership, Organization, Person
 from participants.roles import COORDINATORS, VIEWERS
+from pimtracker.security import mfa
 
 from . import services
 from .models import ActionPlan, Status
@@ -162,6 +163,9 @@ def _set_up_account(account: DemoAccount, password: str) -> Person:
     user.set_password(password)
     user.save()
     user.groups.set(Group.objects.filter(name=account.group) if account.group else [])
+    # Security: like the password, two-step sign-in starts afresh at every run; the demo
+    # coordinator sets it up at their first sign-in.
+    mfa.remove_devices(user)
 
     organization = Organization.objects.get(acronym=account.organization)
     person = (

@@ -18,6 +18,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from pimtracker.security.names import display_name
+
 from . import permissions, selectors
 from .forms import PeriodForm
 from .models import ActionPlan, ActionPoint, ActionUpdate, Area, Meeting, Status
@@ -175,7 +177,7 @@ def joint_update_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "form": form,
-            "prepared_by": person.full_name if person else request.user.get_username(),
+            "prepared_by": person.full_name if person else display_name(request.user),
             "issued_at": timezone.localtime(),
             "plan_url": settings.SITE_URL + plan.get_absolute_url(),
             "statuses": Status.choices,

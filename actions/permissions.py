@@ -70,6 +70,8 @@ def _role_and_person(user: AuthUser) -> tuple[Role, Person | None]:
     if cached is None:
         cached = _read_role_and_person(user)
         setattr(user, _CACHE, cached)
+        # Security: names (pimtracker/security/names.py) read user.person; it is known now.
+        user._state.fields_cache.setdefault("person", cached[1])
     return cached
 
 

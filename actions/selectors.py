@@ -9,8 +9,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import cast
 
-from django.contrib.auth.models import User as AuthUser
-from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     Case,
     Count,
@@ -30,6 +29,7 @@ from django.http import Http404, QueryDict
 
 from participants.models import Organization, Person
 from participants.person_records import former_staff_label
+from pimtracker.security.names import display_name, stored_name
 
 from . import permissions
 from .filters import ActionPointFilter, FilterChoices
@@ -65,17 +65,6 @@ PLAN_AREA_LIMIT = 100
 # --- Shared pieces -------------------------------------------------------------------
 
 
-def display_name(user: AuthUser | None) -> str:
-    """The journal's "who": the person's name when the account has one. Callers load the
-    person with the entry (``select_related("author__person")``), so this reads no row."""
-    if user is None:
-        return ""
-    try:
-        return user.person.full_name
-    except ObjectDoesNotExist:
-        return user.get_username()
-
-
 def action_points_for_list() -> ActionPointQuerySet:
     """Rows of the list pages: area and plan joined, lead organisations prefetched."""
     return (
@@ -86,7 +75,8 @@ def action_points_for_list() -> ActionPointQuerySet:
 
 
 def journal_entries(queryset: QuerySet[ActionUpdate]) -> QuerySet[ActionUpdate]:
-    return queryset.select_related("author__person")
+    # The organisation too: an anonymised author reads "former staff of ORG" (display_name).
+    return queryset.select_related("author__person__organization")
 
 
 def label_journal_entries(entries: list[ActionUpdate]) -> list[ActionUpdate]:
@@ -96,6 +86,8 @@ def label_journal_entries(entries: list[ActionUpdate]) -> list[ActionUpdate]:
             entry.author_name = display_name(entry.author)
         elif entry.author_anonymised:  # "former staff of ORG", in the reader's language
             entry.author_name = former_staff_label(entry.author_name)
+        else:
+            entry.author_name = stored_name(entry.author_name)
         entry.change_rows = [
             (_field_label(name), before, after)
             for name, (before, after) in sorted(entry.changes.items())

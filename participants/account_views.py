@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from actions import permissions
+from pimtracker.security import mfa
 
 from .forms import LanguageForm
 from .language import change_language
@@ -66,5 +68,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "role": permissions.role_of(request.user),
             "account": request.user,
+            # Security: two-step sign-in on or off, and whether it may be turned off.
+            "mfa_enrolled": isinstance(request.user, User) and mfa.is_enrolled(request.user),
+            "mfa_required": isinstance(request.user, User) and mfa.is_required(request.user),
         },
     )

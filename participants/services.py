@@ -17,6 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pimtracker.security.names import display_name
+
 from .invitations import send_invitation
 from .models import AccessChange, Organization, Person
 from .roles import ROLE_GROUPS, ROLE_LABELS
@@ -61,8 +63,7 @@ def invitation_state(person: Person) -> str:
 def _by_name(by: User) -> str:
     if by is None or not by.is_authenticated:
         return ""
-    person = Person.objects.filter(user_id=by.pk).first()
-    return person.full_name if person else by.get_username()
+    return display_name(by)
 
 
 def _record(by: User, person: Person, kind: str, detail: str = "") -> AccessChange:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, people_views, person_record_views, views
+from . import account_views, people_views, person_record_views, security_views, views
 
 urlpatterns = [
     path("organizations/", views.organization_list, name="organization_list"),
@@ -29,6 +29,9 @@ urlpatterns = [
         person_record_views.person_anonymise,
         name="person_anonymise",
     ),
+    # Security log
+    path("security/log/", security_views.security_log, name="security_log"),
+    path("people/<int:pk>/mfa-reset/", security_views.person_mfa_reset, name="person_mfa_reset"),
     # The language switch: Django's set_language (django.conf.urls.i18n) wrapped, so that a
     # signed-in person's choice is also kept for their e-mails.
     path("i18n/setlang/", views.set_language, name="set_language"),

@@ -13,6 +13,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from pimtracker.security.secret_key import is_weak as secret_key_is_weak
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # An empty variable (DATABASE_URL= in a shell or .env) means "not set", not "invalid".
 for _name in ("DATABASE_URL", "EMAIL_URL", "SECRET_KEY", "SITE_URL", "TIME_ZONE", "DEBUG"):
@@ -37,9 +39,11 @@ DEBUG = env.bool("DEBUG", default=True)
 # Only good for a laptop: production (DEBUG off) refuses to start with it.
 DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
-if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 50):
+# Security: the same test as `check --deploy` (security.W009), so 'a' * 60 does not pass.
+if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or secret_key_is_weak(SECRET_KEY)):
     raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a random value of 50 characters or more when DEBUG is off."
+        "SECRET_KEY must be set to a random value of 50 characters or more, with at least 5 "
+        "different characters and no 'django-insecure-' prefix, when DEBUG is off."
     )
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
@@ -64,6 +68,11 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "pimtracker.security",
+    # Security: two-step sign-in (pimtracker/security/mfa.py).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "participants",
     "actions",
 ]
@@ -79,7 +88,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Django's LoginRequiredMiddleware, keeping a form posted after the session expired.
     "pimtracker.drafts.LoginRequiredKeepingDrafts",
+    # Security: coordinators and admin users take the second step before any page.
+    "pimtracker.security.mfa_middleware.MFARequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Security: idle timeout and absolute lifetime of a session; sign-in throttles.
+    "pimtracker.security.sessions.SessionLifetimeMiddleware",
+    "pimtracker.security.middleware.SignInThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks, so that it sees the outcome of authentication.
@@ -137,9 +151,14 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Security: not a rule; writes each saved password to the security log.
+    {"NAME": "pimtracker.security.signals.RecordPasswordChanges"},
 ]
 # Password-reset and invitation (set-password) links: valid three days, so an invitation
 # sent on Thursday still works on Monday after a weekend without connection.
@@ -157,6 +176,23 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Failed attempts are still logged as warnings; the per-sign-in chatter is not.
 AXES_VERBOSE = False
+# Security: the proxies in front of the site (the deploy recipe's nginx: 1), so that
+# throttles and the security log see the client's address, not the proxy's.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "pimtracker.security.addresses.client_address"
+# Security: the name authenticator apps show for the site's codes.
+OTP_TOTP_ISSUER = "PIM Tracker"
+# Security: throttles beside the lock (pimtracker/security/throttles.py), per hour.
+SIGN_IN_ADDRESS_LIMIT = env.int("SIGN_IN_ADDRESS_LIMIT", default=20)
+SIGN_IN_USERNAME_LIMIT = env.int("SIGN_IN_USERNAME_LIMIT", default=10)
+SIGN_IN_BACKOFF_MAX_MINUTES = 15
+PASSWORD_RESET_ADDRESS_LIMIT = env.int("PASSWORD_RESET_ADDRESS_LIMIT", default=10)
+PASSWORD_RESET_TARGET_LIMIT = env.int("PASSWORD_RESET_TARGET_LIMIT", default=3)
+# Security: the security log keeps this many days (pimtracker/security/).
+SECURITY_LOG_DAYS = env.int("SECURITY_LOG_DAYS", default=400)
+
+# Security: an API token stops working this many days after it is issued.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -257,6 +293,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actions.tasks.sweep_deliveries",
         "schedule": crontab(minute="*/15"),
     },
+    # Security: the log keeps SECURITY_LOG_DAYS, no more.
+    "delete-old-security-events": {
+        "task": "pimtracker.security.tasks.delete_old_security_events",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Request limits (pimtracker/request_limits.py) -------------------------------------
@@ -267,6 +308,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 + 64 * 1024
 
 # --- Security (checked by `manage.py check --deploy`) -----------------------------------
+# Security: a session ends after SESSION_IDLE_HOURS without a request, and SESSION_MAX_DAYS
+# after its sign-in whatever the activity (pimtracker/security/sessions.py).
+SESSION_COOKIE_AGE = int(env.float("SESSION_IDLE_HOURS", default=8) * 60 * 60)
+SESSION_ABSOLUTE_LIFETIME = int(env.float("SESSION_MAX_DAYS", default=7) * 24 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -275,6 +320,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+    # Security: a __Host- cookie is refused by browsers unless secure, for this host only and
+    # for the whole path, so a neighbouring subdomain cannot plant one.
+    if SESSION_COOKIE_SECURE:
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+    if CSRF_COOKIE_SECURE:
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)

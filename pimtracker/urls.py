@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from participants.sign_in_forms import AdminSignInForm, SignInForm
 
 from . import error_pages
+from .security.password_reset import ThrottledPasswordResetView
 
 # The admin is named for the tool, in the reader's language, rather than "Django".
 admin.site.site_header = admin.site.site_title = _("PIM Tracker")
@@ -15,7 +16,15 @@ admin.site.login_form = AdminSignInForm
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
+    # Security: password reset throttled and sent after the response; before Django's own.
+    path(
+        "accounts/password_reset/",
+        ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Security: two-step sign-in.
+    path("", include("pimtracker.security.urls")),
     path("too-many-requests/", error_pages.too_many_requests, name="too_many_requests"),
     path("", include("actions.urls")),
     path("", include("participants.urls")),

@@ -10,9 +10,13 @@ Each role fixture is a logged-in ``Client`` with ``.user`` and ``.person`` attac
 
 import os
 import shutil
+import time
 
 import pytest
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from participants.models import Membership
 
@@ -100,6 +104,42 @@ def _client_for(user) -> Client:
     return client
 
 
+def pass_two_step(client: Client, user) -> TOTPDevice:
+    """Give ``user`` an authenticator and mark the client's session as past the second step,
+    as a coordinator's browser is after entering a code (pimtracker/security/mfa.py)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = device or TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The code the person's authenticator app shows now, as a phone would compute it (the
+    next one if this one was used already: a code works once)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if totp.t() <= device.last_t:
+        totp.time = time.time() + device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def enter_code(client: Client, user) -> None:
+    """Take the second step of signing in through its form, with a real code."""
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    response = client.post("/security/mfa/", {"code": current_code(device)})
+    assert response.status_code == 302, response.content.decode()[:500]
+
+
+@pytest.fixture
+def admin_client(admin_user) -> Client:
+    """pytest-django's superuser client, past the second step as the admin requires."""
+    client = Client()
+    client.force_login(admin_user)
+    pass_two_step(client, admin_user)
+    return client
+
+
 def _person_user(username: str, organization, groups=()):
     user = UserFactory(username=username, groups=list(groups))
     PersonFactory(
@@ -113,7 +153,9 @@ def _person_user(username: str, organization, groups=()):
 def coordinator(organizations) -> Client:
     user = _person_user("coordinator", organizations["UNHCR"], groups=["Coordinators"])
     MembershipFactory(person=user.person, role=Membership.Role.LEAD)
-    return _client_for(user)
+    client = _client_for(user)
+    pass_two_step(client, user)
+    return client
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from django.urls import reverse
 from actions.models import ActionPoint, ActionUpdate, Status
 from participants.models import Organization
 from participants.roles import COORDINATORS
+from tests.conftest import pass_two_step
 from tests.factories import ActionPointFactory, PersonFactory, UserFactory
 
 
@@ -19,6 +20,7 @@ def admin_coordinator(client, organizations):
     user.save()
     PersonFactory(user=user, organization=organizations["UNHCR"])
     client.force_login(user)
+    pass_two_step(client, user)
     client.user = user
     return client
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from actions.models import ActionPoint, Status
+from tests.conftest import enter_code
 from tests.factories import PASSWORD, ActionPointFactory
 
 
@@ -97,6 +98,7 @@ def test_the_coordinators_edit_form_is_kept_too(coordinator, item):
     response = client.post(edit, data)
     assert response["Location"] == f"/accounts/login/?next={edit}"
     sign_in(client, coordinator.user.username, edit)
+    enter_code(client, coordinator.user)  # a coordinator's second step of signing in
     page = client.get(edit).content.decode()
     assert 'value="A title typed while signed out"' in page
     item.refresh_from_db()

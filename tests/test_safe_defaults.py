@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.test_settings import BASE_DIR, load_settings, settings_with
+from tests.test_settings import BASE_DIR, PRODUCTION_KEY, load_settings, settings_with
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ def test_debug_is_on_by_default_for_the_local_addresses():
 def test_debug_off_accepts_a_public_host():
     s = settings_with(
         DEBUG="0",
-        SECRET_KEY="k" * 60,
+        SECRET_KEY=PRODUCTION_KEY,
         ALLOWED_HOSTS="pim.example.org",
         SITE_URL="https://pim.example.org",
     )

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Everything the settings module reads; a test starts from none of them set.
 SETTINGS_VARIABLES = (
@@ -25,6 +27,10 @@ SETTINGS_VARIABLES = (
     "STATIC_ROOT",
     "BEHIND_TLS_PROXY",
     "DJANGO_SETTINGS_MODULE",
+    "SESSION_IDLE_HOURS",
+    "SESSION_MAX_DAYS",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
 )
 # The settings a test may look at; lazy translations (LANGUAGES) cannot be printed before
 # Django is set up, so the child prints only these.
@@ -44,6 +50,10 @@ SHOWN = (
     "CELERY_TASK_ALWAYS_EAGER",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
+    "SESSION_COOKIE_NAME",
+    "CSRF_COOKIE_NAME",
+    "SESSION_COOKIE_AGE",
+    "SESSION_ABSOLUTE_LIFETIME",
 )
 PRODUCTION_KEY = "k" * 20 + "-a-long-random-production-secret-key-for-tests"
 
@@ -144,6 +154,40 @@ def test_production_with_a_real_secret_key_starts_with_secure_cookies():
     assert s["DEBUG"] is False
     assert s["SESSION_COOKIE_SECURE"] is True
     assert s["CSRF_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["a" * 60, "abcd" * 20, "django-insecure-" + "q8Zp3xY7mK2vB9nL4wR6tH1jF5sD0gC" * 2],
+)
+def test_production_with_a_low_entropy_secret_key_refuses_to_start(key):
+    # What `check --deploy` calls security.W009: too few different characters, or the
+    # prefix of a key that startproject made for development.
+    process = load_settings(DEBUG="0", SECRET_KEY=key)
+    assert process.returncode != 0
+    assert "SECRET_KEY" in process.stderr
+
+
+def test_production_cookies_carry_the_host_prefix():
+    s = settings_with(DEBUG="0", SECRET_KEY=PRODUCTION_KEY)
+    assert s["SESSION_COOKIE_NAME"] == "__Host-sessionid"
+    assert s["CSRF_COOKIE_NAME"] == "__Host-csrftoken"
+
+
+def test_cookies_without_https_keep_their_plain_names():
+    # Browsers refuse a __Host- cookie that is not secure: the laptop would never sign in.
+    assert not (settings_with()["SESSION_COOKIE_NAME"] or "").startswith("__Host-")
+    s = settings_with(DEBUG="0", SECRET_KEY=PRODUCTION_KEY, SESSION_COOKIE_SECURE="0")
+    assert not (s["SESSION_COOKIE_NAME"] or "").startswith("__Host-")
+
+
+def test_sessions_default_to_eight_idle_hours_and_seven_days():
+    s = settings_with()
+    assert s["SESSION_COOKIE_AGE"] == 8 * 60 * 60
+    assert s["SESSION_ABSOLUTE_LIFETIME"] == 7 * 24 * 60 * 60
+    s = settings_with(SESSION_IDLE_HOURS="1", SESSION_MAX_DAYS="2")
+    assert s["SESSION_COOKIE_AGE"] == 60 * 60
+    assert s["SESSION_ABSOLUTE_LIFETIME"] == 2 * 24 * 60 * 60
 
 
 def test_without_a_broker_tasks_run_in_process():

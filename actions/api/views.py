@@ -53,8 +53,8 @@ def api_view(view: Callable) -> Callable:
             return response
         try:
             user = api_user(request)
-        except BadAuthorization:
-            user, reason = None, _("The token is not valid, or was revoked.")
+        except BadAuthorization as exc:
+            user, reason = None, str(exc)
         else:
             reason = _("Sign in, or send an API token: Authorization: Bearer <token>.")
         if user is None:

@@ -22,6 +22,7 @@ from actions.models import (
 )
 from actions.progress import OPEN_STATUSES, due_soon_until
 from participants.models import Person
+from pimtracker.security.names import display_name, stored_name
 
 from .snapshot import AreaProgress, Snapshot, group_items
 
@@ -212,9 +213,8 @@ def _due(due_date: datetime.date | None, today: datetime.date) -> tuple[str, str
 
 def _author(entry: ActionUpdate) -> str:
     if entry.author is None:
-        return entry.author_name or _("PIM Tracker")
-    person = getattr(entry.author, "person", None)
-    return person.full_name if person else entry.author.get_username()
+        return stored_name(entry.author_name) or _("PIM Tracker")
+    return display_name(entry.author)
 
 
 def _note(entry: ActionUpdate) -> str:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from actions import permissions
 from actions.tables import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from pimtracker.security.names import display_name
 
 from . import export, services
 from .forms import TermForm
@@ -87,7 +88,7 @@ def term_export(request: HttpRequest, extension: str) -> HttpResponse | Streamin
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     workbook = export.glossary_xlsx(
-        terms, url=request.build_absolute_uri(), by=request.user.get_username()
+        terms, url=request.build_absolute_uri(), by=display_name(request.user)
     )
     return FileResponse(
         workbook, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE

@@ -30,6 +30,8 @@ from actions import filters, permissions, selectors, tables
 from actions.models import Status
 from pimtracker.drafts import post_only
 from pimtracker.request_limits import accepts_upload
+from pimtracker.security import log as security_log
+from pimtracker.security.names import display_name
 
 from . import export, runs, template
 from . import pending as pending_imports
@@ -69,7 +71,9 @@ def _export(request: HttpRequest) -> _Export | HttpResponse:
         )
     columns = columns_for(with_contacts=permissions.can_see_contact_details(request.user))
     return _Export(
-        rows=export.export_rows(filterset.qs, columns),
+        rows=security_log.counted_export(
+            request, export.export_rows(filterset.qs, columns), what=request.path, filters=data
+        ),
         columns=columns,
         filters=export.filter_summary(filterset.form) if filterset.is_bound else [],
     )
@@ -111,7 +115,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponseBase:
     about = [
         (_("Exported from"), "PIM Tracker"),
         (_("Exported at"), f"{now:%Y-%m-%d %H:%M} ({timezone.get_current_timezone_name()})"),
-        (_("Exported by"), request.user.get_username()),
+        (_("Exported by"), display_name(request.user)),
         *(listed.filters or [(_("Filters"), _("none: every action point"))]),
         (_("Link to this list"), settings.SITE_URL + _list_url(request)),
     ]

@@ -8,7 +8,7 @@ from actions import selectors
 from actions.forms import ActionPointForm
 from actions.models import ActionPoint, Status
 from participants.models import Membership
-from tests.conftest import _client_for, _person_user
+from tests.conftest import _client_for, _person_user, pass_two_step
 from tests.factories import ActionPointFactory, MembershipFactory
 
 
@@ -27,7 +27,9 @@ def colleague(organizations):
     """A second coordinator, as the ``coordinator`` fixture is made."""
     user = _person_user("amina", organizations["IOM"], groups=["Coordinators"])
     MembershipFactory(person=user.person, role=Membership.Role.MEMBER)
-    return _client_for(user)
+    client = _client_for(user)
+    pass_two_step(client, user)
+    return client
 
 
 def edit_form(client, item: ActionPoint) -> dict:

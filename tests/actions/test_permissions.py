@@ -13,6 +13,7 @@ from django.test import Client
 from actions import permissions
 from actions.models import ActionPoint, ActionUpdate, Meeting, Resource, Status
 from actions.permissions import Role
+from tests.conftest import pass_two_step
 from tests.factories import ActionPointFactory, UserFactory
 
 PROVENANCE_TABLES = (Meeting, Meeting.organizations.through, Meeting.items.through, Resource)
@@ -200,7 +201,13 @@ def world(plan, organizations, partner_iom, partner_acted, coordinator, viewer, 
     meeting.items.add(parent)
     Resource.objects.create(meeting=meeting, url="https://example.org/minutes", label="Minutes")
     link = Resource.objects.create(plan=plan, url="https://pim.guide", label="pim.guide")
-    return {"item": parent, "plan": plan, "meeting": meeting, "link": link}
+    return {
+        "item": parent,
+        "plan": plan,
+        "meeting": meeting,
+        "link": link,
+        "person": partner_acted.person,
+    }
 
 
 def _url(template: str, world: dict, **more: int) -> str:
@@ -211,6 +218,7 @@ def _url(template: str, world: dict, **more: int) -> str:
         meeting=world["meeting"].pk,
         link=world["link"].pk,
         entry=entry.pk,
+        person=world["person"].pk,
         **more,
     )
 
@@ -240,6 +248,8 @@ COORDINATOR_PAGES = [
     # Meetings
     "/meetings/new/",
     "/meetings/{meeting}/edit/",
+    # Security log
+    "/security/log/",
 ]
 # Each write-only URL, and the page a GET of it is sent to (a bookmark, a reload, the
 # redirect after signing in), rather than a 405.
@@ -254,7 +264,12 @@ POST_ONLY = {
     "/resources/{link}/remove/": "/plans/{plan}/",
     # Data responsibility
     "/actions/{item}/journal/{entry}/redact/": "/actions/{item}/",
+    # Two-step sign-in
+    "/security/mfa/reset/": "/settings/",
+    "/people/{person}/mfa-reset/": "/people/{person}/",
 }
+# Pages for anyone signed in, with a role or not. Two-step sign-in:
+SIGNED_IN_PAGES = ["/security/mfa/setup/", "/security/mfa/"]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -280,6 +295,20 @@ def test_get_coordinator_forms(request, world, role, path):
         _expect_login(response)
     else:
         assert response.status_code == (200 if role == "coordinator" else 403)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", SIGNED_IN_PAGES)
+def test_get_signed_in_pages(request, world, role, path):
+    client = request.getfixturevalue(role)
+    response = client.get(_url(path, world))
+    if role == "anonymous":
+        _expect_login(response)
+    elif path == "/security/mfa/" and role != "coordinator":
+        # No authenticator yet: the second step is to set one up.
+        assert response["Location"].startswith("/security/mfa/setup/")
+    else:
+        assert response.status_code == 200
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -397,6 +426,10 @@ def test_no_role_sees_a_kind_explanation_not_data(no_role, world):
 def test_group_membership_is_checked_on_every_request(viewer, world):
     assert viewer.get("/actions/new/").status_code == 403
     viewer.user.groups.add(Group.objects.get(name="Coordinators"))
+    # A coordinator now: the second step of signing in comes first, then the page opens.
+    response = viewer.get("/actions/new/")
+    assert response["Location"].startswith("/security/mfa/setup/")
+    pass_two_step(viewer, viewer.user)
     assert viewer.get("/actions/new/").status_code == 200
 
 

@@ -247,7 +247,9 @@ def test_signing_in_at_the_front_door_takes_a_partner_to_my_items(partner_iom, a
 def test_signing_in_takes_partner_to_my_items_and_others_to_the_dashboard(
     partner_iom, coordinator, viewer, anonymous
 ):
-    for client, landing in [(partner_iom, "/my/"), (coordinator, "/"), (viewer, "/")]:
+    # A coordinator first takes the second step of signing in (tests/security/test_mfa.py).
+    two_step = "/security/mfa/?next=%2Fstart%2F"
+    for client, landing in [(partner_iom, "/my/"), (coordinator, two_step), (viewer, "/")]:
         anonymous.logout()
         response = anonymous.post(
             "/accounts/login/",

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
@@ -22,6 +23,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
+from tests.conftest import current_code
 from tests.factories import PASSWORD
 
 # Long enough for a cold page on a loaded CI machine, short enough to fail a hung test.
@@ -104,6 +106,12 @@ def sign_in(driver: WebDriver, base_url: str, username: str, password: str = PAS
     driver.find_element(By.NAME, "password").send_keys(password)
     submit_and_wait(driver, "login-submit")
     assert "/accounts/login/" not in driver.current_url, page_error(driver)
+    if "/security/mfa/" in driver.current_url:
+        # A coordinator's second step, with the code their phone would show now.
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        driver.find_element(By.NAME, "code").send_keys(current_code(device))
+        submit_and_wait(driver, "mfa-submit")
+        assert "/security/mfa/" not in driver.current_url, page_error(driver)
 
 
 def page_error(driver: WebDriver) -> str:

@@ -53,6 +53,10 @@ class Command(BaseCommand):
                 f"  ({account.organization})"
             )
         self.stdout.write(f"Sign in at {result.login_url}")
+        self.stdout.write(
+            "The coordinator then sets up two-step sign-in: scan the QR code with an "
+            "authenticator app (FreeOTP, Aegis, Google or Microsoft Authenticator)."
+        )
 
     def _remove(self) -> None:
         result = remove_sample_data(

@@ -55,7 +55,7 @@ def no_role(db) -> Client:
 
 
 def token_client(user) -> Client:
-    _, key = issue_token(user=user, name="Power BI", by=None)
+    _, key = issue_token(user=user, name="Power BI")
     return Client(headers={"Authorization": f"Bearer {key}"})
 
 
@@ -219,13 +219,13 @@ def test_a_wrong_token_is_refused_even_with_a_session(coordinator, items, header
 
 
 def test_a_revoked_token_or_a_deactivated_account_is_refused(items, partner_iom):
-    token, key = issue_token(user=partner_iom.user, name="HDX", by=None)
+    token, key = issue_token(user=partner_iom.user, name="HDX")
     client = Client(headers={"Authorization": f"Bearer {key}"})
     assert client.get("/api/actions/").status_code == 200
     token.revoked_at = timezone.now()
     token.save()
     assert client.get("/api/actions/").status_code == 401
-    _, key = issue_token(user=partner_iom.user, name="HDX 2", by=None)
+    _, key = issue_token(user=partner_iom.user, name="HDX 2")
     partner_iom.user.is_active = False
     partner_iom.user.save()
     assert (

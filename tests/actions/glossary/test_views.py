@@ -158,7 +158,7 @@ def test_xlsx_export_has_the_terms_and_an_about_sheet(coordinator):
     assert values[0][:2] == ("English term", "Arabic term")
     assert ("Returnees", "العائدون") in [row[:2] for row in values]
     assert about.title == "About this export"
-    assert ("Exported by", "coordinator") in list(about.iter_rows(values_only=True))
+    assert ("Exported by", "Coordinator Demo") in list(about.iter_rows(values_only=True))
 
 
 def test_export_headers_follow_the_language(viewer):

@@ -194,6 +194,7 @@ def test_csv_streams_the_rows_in_chunks_with_two_queries_a_chunk(
         # no filter choices: an export shows no form
         + 1  # the rows, with plan, area, parent and forum joined (one cursor, read in chunks)
         + 2 * chunks  # each chunk's lead organisations; its focal points, with organisations
+        + 1  # the security log's row: who exported what, how many rows
     )
     with django_assert_num_queries(expected):
         response = coordinator.get("/actions/export.csv")
@@ -209,7 +210,8 @@ def test_csv_streams_the_rows_in_chunks_with_two_queries_a_chunk(
 def test_exports_read_the_filter_choices_only_to_check_a_plan_or_area(
     coordinator, items, plan, django_assert_num_queries, query, choices
 ):
-    expected = 2 + 1 + 1 + 2 + choices  # session, user, role, rows, leads, focal points
+    # session, user, role, rows, leads, focal points, the security log's row
+    expected = 2 + 1 + 1 + 2 + 1 + choices
     with django_assert_num_queries(expected):
         response = coordinator.get(f"/actions/export.csv?{query.format(plan=plan.pk)}")
         assert len(csv_rows(response)) > 1
@@ -285,7 +287,7 @@ def test_xlsx_states_the_filter_and_the_export_time(coordinator, items):
     assert about["Status"] == "Blocked"
     assert about["Lead organisation"] == "IOM"
     assert about["Text"] == "x"
-    assert about["Exported by"] == "coordinator"
+    assert about["Exported by"] == "Coordinator Demo"  # a name, never a username
     assert about["Rows"] == "0"
     exported = datetime.datetime.strptime(about["Exported at"][:16], "%Y-%m-%d %H:%M")
     now = timezone.localtime().replace(tzinfo=None)
