@@ -20,9 +20,9 @@ def test_a_plan_file_larger_than_two_megabytes_is_refused_unread(db, tmp_path, c
 
 def test_a_description_longer_than_ten_thousand_characters_is_refused(db):
     text = edited(
-        'title = "Consider the information needs of the sector, not only of one organization"\n'
+        'title = "Always consider the information needs of the sector (and across sectors)"\n'
         'description = """\n',
-        'title = "Consider the information needs of the sector, not only of one organization"\n'
+        'title = "Always consider the information needs of the sector (and across sectors)"\n'
         'description = """\n' + "d" * 10_000,
     )
     with pytest.raises(PlanFileError) as refused:
