@@ -285,6 +285,8 @@ class UpdateKind(models.TextChoices):
     NOTE = "note", _("Note")
     EDIT = "edit", _("Edit")
     REASSIGNMENT = "reassignment", _("Reassignment")
+    # A partner's or coordinator's word on an item: journaled, changes no field (issue 15).
+    COMMENT = "comment", _("Comment")
 
 
 class ActionUpdate(models.Model):

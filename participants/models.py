@@ -87,6 +87,10 @@ class PersonQuerySet(models.QuerySet):
     def active(self) -> "PersonQuerySet":
         return self.filter(is_active=True, left_on__isnull=True)
 
+    def contacts(self) -> "PersonQuerySet":
+        """Active organisation contacts: they speak for their organisation's items."""
+        return self.active().filter(is_contact=True)
+
 
 class Person(models.Model):
     """A staff member of an organisation; may be linked to a user account."""
@@ -124,6 +128,23 @@ class Person(models.Model):
         default=True,
         help_text=_("Whether the person receives the weekly e-mail digest."),
     )
+    # Organisation contacts and instant notices (issue 15).
+    is_contact = models.BooleanField(
+        _("organisation contact"),
+        default=False,
+        help_text=_(
+            "This organisation's contact for action plans: gets the weekly digest of the "
+            "items the organisation leads, and notices about them."
+        ),
+    )
+    notify_assignment = models.BooleanField(
+        _("notice: an item became mine or stopped being mine"), default=True
+    )
+    notify_change = models.BooleanField(
+        _("notice: someone else changed the status or due date of my item"), default=True
+    )
+    notify_comment = models.BooleanField(_("notice: a comment on my item"), default=True)
+    notify_due = models.BooleanField(_("notice: my item falls due in 3 days"), default=True)
 
     objects = PersonQuerySet.as_manager()
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("people/<int:pk>/resend/", people_views.person_resend, name="person_resend"),
     path("people/<int:pk>/cancel/", people_views.person_cancel, name="person_cancel"),
     path("people/<int:pk>/leave/", people_views.person_leave, name="person_leave"),
+    # Organisation contacts (issue 15)
+    path("people/<int:pk>/contact/", people_views.person_contact, name="person_contact"),
     # The language switch: Django's set_language (django.conf.urls.i18n) wrapped, so that a
     # signed-in person's choice is also kept for their e-mails.
     path("i18n/setlang/", views.set_language, name="set_language"),

@@ -104,6 +104,7 @@ def compose(*, person: Person, kind: str, period: datetime.date, snapshot: Snaps
             else ngettext("%(count)d action plan", "%(count)d action plans", len(titles))
             % {"count": len(titles)},
             "due_soon_days": DUE_SOON_DAYS,
+            "headline": digest.headline(),
             "site_url": _absolute(reverse("home")),
             "settings_url": _absolute(reverse("notification_settings")),
             "unsubscribe_url": unsubscribe_url,

@@ -217,6 +217,8 @@ class _Importer:
                 values["organization"] = orgs[p.organization]
                 if p.job_title or person is None:
                     values["job_title"] = p.job_title
+                if p.contact is not None:
+                    values["is_contact"] = p.contact
                 outcome, person = _apply(person, Person, values)
                 if key not in seen:
                     self.result.counts["people"].add(outcome)
