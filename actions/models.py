@@ -356,6 +356,7 @@ class ActionUpdate(models.Model):
 from .api.models import ApiToken  # noqa: E402
 from .digests.models import DeliveryState, DigestDelivery, DigestKind  # noqa: E402
 from .glossary.models import GlossaryTerm, TermStatus  # noqa: E402
+from .notices.models import Notice, NoticeDelivery  # noqa: E402
 
 __all__ = [
     "REPORT_ORDER",
@@ -369,6 +370,8 @@ __all__ = [
     "DigestKind",
     "GlossaryTerm",
     "LearningOutcome",
+    "Notice",
+    "NoticeDelivery",
     "Status",
     "TermStatus",
     "UpdateKind",

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from participants.models import Forum, Organization, Person
 
 from .models import REPORT_ORDER, ActionPlan, ActionPoint, ActionUpdate, Area, Status
+from .notices import outbox as notices
 from .selectors import display_name
 
 User = AuthUser | AnonymousUser | None
@@ -178,6 +179,9 @@ def change_action_point(
                     m2m_new[field] = after
         if not diff and not note:
             raise NothingToChange()
+        # Instant notices: whose the item was, read before the leads or focal points change.
+        tells = bool({"status", "due_date", *M2M_FIELDS} & set(diff))
+        owners_before = notices.owners_of(item) if tells else set()
 
         item.full_clean(exclude=["lead_organizations", "focal_points"])
 
@@ -197,7 +201,7 @@ def change_action_point(
         for field, objects in m2m_new.items():
             getattr(item, field).set(objects)
 
-        return ActionUpdate.objects.create(
+        entry = ActionUpdate.objects.create(
             action_point=item,
             author=_author(by),
             author_name=display_name(_author(by)),
@@ -209,6 +213,12 @@ def change_action_point(
             changes={k: v for k, v in diff.items() if k != "status"},
             version=item.version,
         )
+        if tells:
+            owners_after = notices.owners_of(item) if m2m_new else owners_before
+            notices.after_change(
+                entry, by=_author(by), owners_before=owners_before, owners_after=owners_after
+            )
+        return entry
 
 
 def field_texts(values: ActionPoint | Mapping[str, Any]) -> dict[str, str]:

@@ -28,8 +28,8 @@ from django.views.decorators.http import require_GET, require_safe
 from participants.models import Person
 from pimtracker.drafts import keeps_draft, post_only, take_draft
 
-from . import dashboard, filters, permissions, selectors, services
-from .forms import UpdateForm
+from . import comments, dashboard, filters, permissions, selectors, services
+from .forms import CommentForm, UpdateForm
 from .glossary.models import is_glossary_action_point
 from .models import ActionPoint, Status
 from .progress import CLOSED_STATUSES, OPEN_STATUSES
@@ -89,7 +89,10 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(
-    request: HttpRequest, item: ActionPoint, form: UpdateForm | None = None
+    request: HttpRequest,
+    item: ActionPoint,
+    form: UpdateForm | None = None,
+    comment_form: CommentForm | None = None,
 ) -> dict:
     may_update = permissions.can_update(request.user, item)
     if may_update and form is None:
@@ -108,6 +111,9 @@ def _detail_context(
         "show_contacts": permissions.can_see_contact_details(request.user),
         "form": form if may_update else None,
         "links_glossary": is_glossary_action_point(item),
+        "comment_form": comment_form or CommentForm()
+        if permissions.can_comment(request.user)
+        else None,
     }
 
 
@@ -160,6 +166,27 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, stale_message(fresh))
     context = _detail_context(request, fresh, form)
     return render(request, "actions/action_detail.html", context, status=409 if kept else 200)
+
+
+@keeps_draft(_item_page)
+@post_only(_item_page)
+def action_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment from any partner or coordinator, on any item they can read."""
+    permissions.require_comment(request.user)
+    item = selectors.get_action_point_for_view(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comments.add_comment(action_point=item, by=request.user, text=form.cleaned_data["text"])
+        except comments.EmptyComment:
+            form.add_error("text", _("Write something to comment."))
+        else:
+            messages.success(
+                request, _("Your comment on %(code)s is in its journal.") % {"code": item.code}
+            )
+            return redirect(f"{item.get_absolute_url()}#journal")
+    context = _detail_context(request, item, comment_form=form)
+    return render(request, "actions/action_detail.html", context, status=400)
 
 
 def stale_message(item: ActionPoint) -> str:

@@ -11,6 +11,8 @@ urlpatterns = [
         name="set_password",
     ),
     path("settings/", account_views.settings_page, name="settings"),
+    # Instant notices (issue 15)
+    path("settings/notices/", account_views.notice_choices, name="notice_choices"),
     path("people/", people_views.people_list, name="people_list"),
     path("people/invite/", people_views.person_invite, name="person_invite"),
     path("people/log/", people_views.access_log, name="access_log"),

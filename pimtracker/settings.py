@@ -255,6 +255,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actions.tasks.sweep_deliveries",
         "schedule": crontab(minute="*/15"),
     },
+    # Instant notices: at most one e-mail per person every 15 minutes.
+    "instant-notices": {
+        "task": "actions.tasks.send_notices",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Security (checked by `manage.py check --deploy`) -----------------------------------

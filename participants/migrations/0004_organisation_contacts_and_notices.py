@@ -4,35 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('participants', '0003_access_log'),
+        ("participants", "0003_access_log"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='is_contact',
-            field=models.BooleanField(default=False, help_text="This organisation's contact for action plans: gets the weekly digest of the items the organisation leads, and notices about them.", verbose_name='organisation contact'),
+            model_name="person",
+            name="is_contact",
+            field=models.BooleanField(
+                default=False,
+                help_text="This organisation's contact for action plans: gets the weekly digest of the items the organisation leads, and notices about them.",
+                verbose_name="organisation contact",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='notify_assignment',
-            field=models.BooleanField(default=True, verbose_name='notice: an item became mine or stopped being mine'),
+            model_name="person",
+            name="notify_assignment",
+            field=models.BooleanField(
+                default=True, verbose_name="notice: an item became mine or stopped being mine"
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='notify_change',
-            field=models.BooleanField(default=True, verbose_name='notice: someone else changed the status or due date of my item'),
+            model_name="person",
+            name="notify_change",
+            field=models.BooleanField(
+                default=True,
+                verbose_name="notice: someone else changed the status or due date of my item",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='notify_comment',
-            field=models.BooleanField(default=True, verbose_name='notice: a comment on my item'),
+            model_name="person",
+            name="notify_comment",
+            field=models.BooleanField(default=True, verbose_name="notice: a comment on my item"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='notify_due',
-            field=models.BooleanField(default=True, verbose_name='notice: my item falls due in 3 days'),
+            model_name="person",
+            name="notify_due",
+            field=models.BooleanField(
+                default=True, verbose_name="notice: my item falls due in 3 days"
+            ),
         ),
     ]

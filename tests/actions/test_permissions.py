@@ -216,6 +216,8 @@ COORDINATOR_PAGES = ["/actions/new/", "/actions/{item}/edit/"]
 # Each write-only URL, and the page a GET of it is sent to (a bookmark, a reload, the
 # redirect after signing in), rather than a 405.
 POST_ONLY = {"/actions/{item}/update/": "/actions/{item}/", "/actions/bulk/": "/actions/"}
+# Comments
+POST_ONLY["/actions/{item}/comment/"] = "/actions/{item}/"
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -311,6 +313,12 @@ WRITES = [
     ("/actions/bulk/", _bulk_data, {"coordinator"}),
     ("/actions/{item}/edit/", _edit_data, {"coordinator"}),
     ("/actions/new/", _new_data, {"coordinator"}),
+    # Comments: any partner or coordinator, on any item; not viewers.
+    (
+        "/actions/{item}/comment/",
+        lambda world: {"text": "ACTED can help with this."},
+        {"coordinator", "partner_iom", "partner_acted"},
+    ),
 ]
 
 
@@ -352,3 +360,31 @@ def test_group_membership_is_checked_on_every_request(viewer, world):
     assert viewer.get("/actions/new/").status_code == 403
     viewer.user.groups.add(Group.objects.get(name="Coordinators"))
     assert viewer.get("/actions/new/").status_code == 200
+
+
+# --- Organisation contacts and notice choices (issue 15): they change people, not items.
+PEOPLE_WRITES = [
+    ("/people/{person}/contact/", {"is_contact": "1"}, {"coordinator"}),
+    ("/settings/notices/", {}, READERS),  # each their own choices: every kind off
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("path", "data", "allowed"), PEOPLE_WRITES, ids=[w[0] for w in PEOPLE_WRITES]
+)
+def test_post_people_writes(request, world, partner_acted, role, path, data, allowed):
+    from participants.models import Person
+
+    client = request.getfixturevalue(role)
+    before = list(Person.objects.order_by("pk").values())
+    response = client.post(path.format(person=partner_acted.person.pk), data)
+    if role in allowed:
+        assert response.status_code == 302
+        assert list(Person.objects.order_by("pk").values()) != before
+        return
+    if role == "anonymous":
+        _expect_login(response)
+    else:
+        assert response.status_code == 403
+    assert list(Person.objects.order_by("pk").values()) == before
