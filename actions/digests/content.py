@@ -37,6 +37,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class ItemRow:
+    item_id: int  # for links made per reader and item (emails/_digest_item.*)
     code: str
     title: str
     url: str
@@ -53,6 +54,7 @@ class ChangeRow:
     journal rows it had (B-8 used to take six lines)."""
 
     when: datetime.datetime  # of the newest change
+    item_id: int
     code: str
     title: str
     url: str
@@ -316,6 +318,7 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
     def item_row(item: ActionPoint) -> ItemRow:
         due, due_in = _due(item.due_date, today)
         return ItemRow(
+            item_id=item.pk,
             code=item.code,
             title=item.title,
             url=_absolute(item.get_absolute_url()),
@@ -332,6 +335,7 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
         note = next((e.note for e in entries if e.note.strip()), "")
         return ChangeRow(
             when=newest.created_at,
+            item_id=item.pk,
             code=item.code,
             title=item.title,
             url=_absolute(item.get_absolute_url()),

@@ -39,6 +39,7 @@ def _absolute(path: str) -> str:
 
 @dataclass(frozen=True)
 class NoticeLine:
+    item_id: int  # for links made per reader and item (emails/_digest_item.*)
     code: str
     title: str
     url: str
@@ -88,6 +89,7 @@ def _line(notice: Notice) -> NoticeLine:
     item = notice.action_point
     note = notice.entry.note if notice.entry is not None else ""
     return NoticeLine(
+        item_id=item.pk,
         code=item.code,
         title=item.title,
         url=_absolute(item.get_absolute_url()),
