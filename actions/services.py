@@ -118,9 +118,10 @@ def create_action_point(
     item.full_clean()
     with transaction.atomic():
         item.save(force_insert=True)
-        item.lead_organizations.set(lead_organizations)
-        item.focal_points.set(focal_points)
-        ActionUpdate.objects.create(
+        leads, focal = list(lead_organizations), list(focal_points)
+        item.lead_organizations.set(leads)
+        item.focal_points.set(focal)
+        entry = ActionUpdate.objects.create(
             action_point=item,
             author=_author(by),
             author_name=display_name(_author(by)),
@@ -130,6 +131,11 @@ def create_action_point(
             note=note,
             version=item.version,
         )
+        if leads or focal:  # instant notices: the new item is someone's
+            owners = notices.owners(
+                organizations=[o.pk for o in leads], focal_points=[p.pk for p in focal]
+            )
+            notices.after_change(entry, by=_author(by), owners_before=set(), owners_after=owners)
     return item
 
 

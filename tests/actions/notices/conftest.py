@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from actions.models import Notice
 from pimtracker.settings import _email_settings
 from tests.actions.digests.test_smtp import SMTPServer
 from tests.factories import ActionPointFactory, PersonFactory, UserFactory
@@ -23,14 +24,18 @@ def acted_contact(organizations):
 
 
 @pytest.fixture
-def acted_item(plan, organizations):
-    return ActionPointFactory(
+def acted_item(plan, organizations, acted_contact):
+    """Led by ACTED. Its creation told ACTED's contact it is theirs
+    (test_collecting.py); the tests start after that notice went out."""
+    item = ActionPointFactory(
         area=plan.areas.get(code="B"),
         code="B-8",
         title="Share protection monitoring data points",
         leads=[organizations["ACTED"]],
         due_date=timezone.localdate() + datetime.timedelta(days=5),
     )
+    Notice.objects.filter(action_point=item).delete()
+    return item
 
 
 @pytest.fixture

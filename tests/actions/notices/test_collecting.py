@@ -64,6 +64,17 @@ def test_an_item_becoming_someones_and_stopping_being_theirs(
     assert kinds(focal) == ["became_yours"]
 
 
+def test_a_new_item_is_told_to_its_leads_contact_and_focal_points(
+    coordinator, organizations, acted_contact, plan
+):
+    focal = PersonFactory(organization=organizations["IOM"])
+    ActionPointFactory(
+        area=plan.areas.get(code="A"), code="A-10", leads=[organizations["ACTED"]], focal=[focal]
+    )
+    assert kinds(acted_contact) == ["became_yours"]
+    assert kinds(focal) == ["became_yours"]
+
+
 def test_opting_out_of_a_kind_means_it_is_never_written(
     partner_iom, coordinator, acted_contact, acted_item
 ):
