@@ -95,9 +95,14 @@ def _detail_context(
     comment_form: CommentForm | None = None,
 ) -> dict:
     may_update = permissions.can_update(request.user, item)
-    if may_update and form is None:
+    may_comment = permissions.can_comment(request.user)
+    if (may_update or may_comment) and form is None and comment_form is None:
+        # A draft of either form of the page: a comment's has its "text".
         draft = take_draft(request, item.get_absolute_url())
-        form = UpdateForm(draft) if draft else None
+        if draft is not None and "text" in draft:
+            comment_form = CommentForm(draft) if may_comment else None
+        elif draft is not None:
+            form = UpdateForm(draft)
     if may_update and form is None:
         form = UpdateForm(initial={"status": item.status, "version": item.version})
     return {
@@ -111,9 +116,7 @@ def _detail_context(
         "show_contacts": permissions.can_see_contact_details(request.user),
         "form": form if may_update else None,
         "links_glossary": is_glossary_action_point(item),
-        "comment_form": comment_form or CommentForm()
-        if permissions.can_comment(request.user)
-        else None,
+        "comment_form": (comment_form or CommentForm()) if may_comment else None,
     }
 
 

@@ -95,3 +95,23 @@ def test_the_item_page_costs_the_same_with_many_comments(
     with django_assert_num_queries(8):
         response = partner_iom.get(f"/actions/{item.pk}/")
     assert html_of(response).count('<li class="comment">') == n
+
+
+def test_a_comment_typed_after_the_session_expired_is_back_in_the_comment_form(
+    partner_acted, partner_iom, item
+):
+    from tests.factories import PASSWORD
+
+    page = f"/actions/{item.pk}/"
+    partner_acted.session.flush()
+    partner_acted.cookies.pop("sessionid", None)
+    response = partner_acted.post(f"/actions/{item.pk}/comment/", {"text": "ACTED can help."})
+    assert response["Location"] == f"/accounts/login/?next={page}"
+    before = len(journal(item))
+    partner_acted.post(
+        "/accounts/login/",
+        {"username": partner_acted.user.username, "password": PASSWORD, "next": page},
+    )
+    shown = html_of(partner_acted.get(page))
+    assert ">\nACTED can help.</textarea>" in section(shown, "comment-heading")
+    assert len(journal(item)) == before  # nothing saved unseen
