@@ -50,6 +50,8 @@ class DemoAccount:
     group: str | None = None
     core_group_role: str | None = None
     is_staff: bool = False
+    # The organisation's contact for action plans: its digest and notices.
+    is_contact: bool = False
 
     @property
     def email(self) -> str:
@@ -60,10 +62,13 @@ ACCOUNTS = (
     # Coordinators work in the admin as well, where their group's permissions apply.
     DemoAccount(
         "coordinator", "demo-coordinator", "Coordinator", "UNHCR", COORDINATORS,
-        Membership.Role.LEAD, is_staff=True,
+        Membership.Role.LEAD, is_staff=True, is_contact=True,
     ),
-    DemoAccount("partner", "demo-iom", "IOM Partner", "IOM", None, Membership.Role.CORE),
-    DemoAccount("partner", "demo-acted", "ACTED Partner", "ACTED"),
+    DemoAccount(
+        "partner", "demo-iom", "IOM Partner", "IOM", None, Membership.Role.CORE,
+        is_contact=True,
+    ),
+    DemoAccount("partner", "demo-acted", "ACTED Partner", "ACTED", is_contact=True),
     DemoAccount("viewer", "demo-viewer", "Viewer", DEMO_DONOR["acronym"], VIEWERS),
 )  # fmt: skip
 
@@ -177,6 +182,7 @@ def _set_up_account(account: DemoAccount, password: str) -> Person:
     person.organization, person.user = organization, user
     person.is_active, person.left_on = True, None
     person.is_sample = True
+    person.is_contact = account.is_contact
     person.save()
 
     if account.core_group_role:

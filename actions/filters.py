@@ -20,7 +20,15 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Forum, Organization
 
-from .models import REPORT_ORDER, ActionPlan, ActionPoint, ActionPointQuerySet, Area, Status
+from .models import (
+    REPORT_ORDER,
+    ActionPlan,
+    ActionPoint,
+    ActionPointQuerySet,
+    ActionUpdate,
+    Area,
+    Status,
+)
 
 # A datalist is a convenience for typing, not a catalogue: past this many it stops helping.
 DATALIST_LIMIT = 1000
@@ -245,8 +253,15 @@ class ActionPointFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        # Comments are searched too: what partners said about an item is part of it.
+        commented = ActionUpdate.objects.filter(
+            kind=ActionUpdate.Kind.COMMENT, note__icontains=value
+        ).values("action_point")
         return queryset.filter(
-            Q(code__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value)
+            Q(code__icontains=value)
+            | Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(pk__in=commented)
         )
 
     def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -48,6 +48,19 @@ class UpdateForm(PersonalDataGuard):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_INT)
 
 
+class CommentForm(forms.Form):
+    """A comment on an item: any partner or coordinator, on any item."""
+
+    text = forms.CharField(
+        label=_("Comment"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Offer help, ask a question, say what you know. No data about affected people."
+        ),
+    )
+
+
 class ActionPointForm(PersonalDataGuard):
     """Create or edit an action point (coordinators). ``cleaned_data`` keys are the
     service's keyword arguments."""

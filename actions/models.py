@@ -290,6 +290,8 @@ class UpdateKind(models.TextChoices):
     NOTE = "note", _("Note")
     EDIT = "edit", _("Edit")
     REASSIGNMENT = "reassignment", _("Reassignment")
+    # A partner's or coordinator's word on an item: journaled, changes no field (issue 15).
+    COMMENT = "comment", _("Comment")
 
 
 class ActionUpdate(models.Model):
@@ -386,6 +388,7 @@ from .api.models import ApiToken  # noqa: E402
 from .digests.models import DeliveryState, DigestDelivery, DigestKind  # noqa: E402
 from .glossary.models import GlossaryTerm, TermStatus  # noqa: E402
 from .meetings.models import Meeting  # noqa: E402
+from .notices.models import Notice, NoticeDelivery  # noqa: E402
 from .resources.models import Resource, web_url  # noqa: E402
 from .spreadsheets.models import ImportRun, ImportState  # noqa: E402  (background imports)
 
@@ -404,6 +407,8 @@ __all__ = [
     "ImportState",
     "LearningOutcome",
     "Meeting",
+    "Notice",
+    "NoticeDelivery",
     "Resource",
     "Status",
     "TermStatus",

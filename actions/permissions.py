@@ -151,6 +151,18 @@ def can_update(user: User, action_point: ActionPoint) -> bool:
     ) or any(p.pk == person.pk for p in action_point.focal_points.all())
 
 
+def can_comment(user: User) -> bool:
+    """Comment on any action point: coordinators and every partner, whoever leads it (a
+    partner who could help with another organisation's item says so); viewers only read."""
+    return role_of(user) in (Role.COORDINATOR, Role.PARTNER)
+
+
+def require_comment(user: User) -> None:
+    require_reader(user)
+    if not can_comment(user):
+        raise PermissionDenied(_("Only coordinators and partners may comment."))
+
+
 def can_edit(user: User) -> bool:
     """Create and edit action points, change many at once: coordinators only."""
     return is_coordinator(user)

@@ -28,6 +28,7 @@ from participants.models import Forum, Organization, Person
 
 from . import personal_data
 from .models import REPORT_ORDER, ActionPlan, ActionPoint, ActionUpdate, Area, Meeting, Status
+from .notices import outbox as notices
 from .provenance import PROVENANCE_FIELDS
 from .selectors import display_name
 
@@ -134,9 +135,10 @@ def create_action_point(
     item.full_clean()
     with transaction.atomic():
         item.save(force_insert=True)
-        item.lead_organizations.set(lead_organizations)
-        item.focal_points.set(focal_points)
-        ActionUpdate.objects.create(
+        leads, focal = list(lead_organizations), list(focal_points)
+        item.lead_organizations.set(leads)
+        item.focal_points.set(focal)
+        entry = ActionUpdate.objects.create(
             action_point=item,
             author=_author(by),
             author_name=display_name(_author(by)),
@@ -150,6 +152,11 @@ def create_action_point(
         )
         if meeting is not None:
             meeting.items.add(item)
+        if leads or focal:  # instant notices: the new item is someone's
+            owners = notices.owners(
+                organizations=[o.pk for o in leads], focal_points=[p.pk for p in focal]
+            )
+            notices.after_change(entry, by=_author(by), owners_before=set(), owners_after=owners)
     return item
 
 
@@ -213,6 +220,9 @@ def change_action_point(
             },
             confirmed=pii_confirmed,
         )
+        # Instant notices: whose the item was, read before the leads or focal points change.
+        tells = bool({"status", "due_date", *M2M_FIELDS} & set(diff))
+        owners_before = notices.owners_of(item) if tells else set()
 
         item.full_clean(exclude=["lead_organizations", "focal_points"])
 
@@ -235,7 +245,7 @@ def change_action_point(
         for field, objects in m2m_new.items():
             getattr(item, field).set(objects)
 
-        return ActionUpdate.objects.create(
+        entry = ActionUpdate.objects.create(
             action_point=item,
             author=_author(by),
             author_name=display_name(_author(by)),
@@ -250,6 +260,12 @@ def change_action_point(
             pii_confirmed=flagged,
             is_sample=is_sample,
         )
+        if tells:
+            owners_after = notices.owners_of(item) if m2m_new else owners_before
+            notices.after_change(
+                entry, by=_author(by), owners_before=owners_before, owners_after=owners_after
+            )
+        return entry
 
 
 def field_texts(values: ActionPoint | Mapping[str, Any]) -> dict[str, str]:

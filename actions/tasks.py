@@ -16,6 +16,7 @@ from django.utils import timezone
 from .digests import delivery
 from .digests.weeks import current_period, parse_week, week_label
 from .models import DigestDelivery
+from .notices import delivery as notices
 
 # Background imports: named here so that the worker, which loads this module, knows the task.
 from .spreadsheets.tasks import apply_spreadsheet_import  # noqa: F401
@@ -97,3 +98,14 @@ def sweep_deliveries() -> int:
     if ids:
         logger.info("Digest sweep: %d queued again", len(ids))
     return len(ids)
+
+
+# Instant notices (issue 15): beat, every 15 minutes; the claim decides who sends.
+@shared_task(ignore_result=True, soft_time_limit=8 * 60, time_limit=9 * 60)
+def send_notices() -> int:
+    """Gather the waiting notices into one e-mail per person and send them. Returns how
+    many e-mails this run handled."""
+    results = notices.send_notices()
+    if results:
+        logger.info("Notices: %s", dict(Counter(r.outcome for r in results)))
+    return len(results)

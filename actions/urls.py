@@ -13,6 +13,8 @@ urlpatterns = [
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/update/", views.action_update, name="action_update"),
     path("actions/<int:pk>/edit/", coordinator_views.action_edit, name="action_edit"),
+    # Comments (issue 15)
+    path("actions/<int:pk>/comment/", views.action_comment, name="action_comment"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/update/", joint_update.joint_update_page, name="joint_update"),
     path("", include("actions.digests.urls")),
@@ -24,4 +26,5 @@ urlpatterns = [
     path("", include("actions.resources.urls")),
     # Data responsibility: redacting journal notes, "Data we hold".
     path("", include("actions.privacy.urls")),
+    path("", include("actions.notices.urls")),  # instant notices (issue 15)
 ]

@@ -29,8 +29,8 @@ from participants.models import Person
 from participants.selectors import event_people
 from pimtracker.drafts import keeps_draft, post_only, take_draft
 
-from . import dashboard, filters, permissions, selectors, services
-from .forms import UpdateForm
+from . import comments, dashboard, filters, permissions, selectors, services
+from .forms import CommentForm, UpdateForm
 from .glossary.models import is_glossary_action_point
 from .models import ActionPoint, Status
 from .progress import CLOSED_STATUSES, OPEN_STATUSES
@@ -90,12 +90,20 @@ def action_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(
-    request: HttpRequest, item: ActionPoint, form: UpdateForm | None = None
+    request: HttpRequest,
+    item: ActionPoint,
+    form: UpdateForm | None = None,
+    comment_form: CommentForm | None = None,
 ) -> dict:
     may_update = permissions.can_update(request.user, item)
-    if may_update and form is None:
+    may_comment = permissions.can_comment(request.user)
+    if (may_update or may_comment) and form is None and comment_form is None:
+        # A draft of either form of the page: a comment's has its "text".
         draft = take_draft(request, item.get_absolute_url())
-        form = UpdateForm(draft) if draft else None
+        if draft is not None and "text" in draft:
+            comment_form = CommentForm(draft) if may_comment else None
+        elif draft is not None:
+            form = UpdateForm(draft)
     if may_update and form is None:
         form = UpdateForm(initial={"status": item.status, "version": item.version})
     return {
@@ -111,6 +119,7 @@ def _detail_context(
         "links_glossary": is_glossary_action_point(item),
         "meetings": list(item.meetings.all()),
         "resources": list(item.resources.all()),
+        "comment_form": (comment_form or CommentForm()) if may_comment else None,
     }
 
 
@@ -164,6 +173,27 @@ def action_update(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, stale_message(fresh))
     context = _detail_context(request, fresh, form)
     return render(request, "actions/action_detail.html", context, status=409 if kept else 200)
+
+
+@keeps_draft(_item_page)
+@post_only(_item_page)
+def action_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment from any partner or coordinator, on any item they can read."""
+    permissions.require_comment(request.user)
+    item = selectors.get_action_point_for_view(request.user, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comments.add_comment(action_point=item, by=request.user, text=form.cleaned_data["text"])
+        except comments.EmptyComment:
+            form.add_error("text", _("Write something to comment."))
+        else:
+            messages.success(
+                request, _("Your comment on %(code)s is in its journal.") % {"code": item.code}
+            )
+            return redirect(f"{item.get_absolute_url()}#journal")
+    context = _detail_context(request, item, comment_form=form)
+    return render(request, "actions/action_detail.html", context, status=400)
 
 
 def stale_message(item: ActionPoint) -> str:

@@ -4,17 +4,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.contrib.auth.views import PasswordResetConfirmView
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from actions import permissions
+from pimtracker.drafts import post_only
 from pimtracker.security import mfa
 
-from .forms import LanguageForm
+from .forms import LanguageForm, NoticeChoicesForm
 from .language import change_language
+from .notice_choices import NOTICE_SWITCHES, set_notice_choices
 
 
 class SetPasswordView(PasswordResetConfirmView):
@@ -71,5 +74,25 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             # Security: two-step sign-in on or off, and whether it may be turned off.
             "mfa_enrolled": isinstance(request.user, User) and mfa.is_enrolled(request.user),
             "mfa_required": isinstance(request.user, User) and mfa.is_required(request.user),
+            "notices_form": NoticeChoicesForm(
+                initial={name: getattr(person, name) for name in NOTICE_SWITCHES}
+            )
+            if person
+            else None,
         },
     )
+
+
+@post_only(lambda: reverse("settings"))
+def notice_choices(request: HttpRequest) -> HttpResponse:
+    """The signed-in person chooses which instant notices they get."""
+    person = permissions.person_of(request.user)
+    if person is None:
+        raise PermissionDenied(_("Your account is not linked to a person, so it gets no notices."))
+    form = NoticeChoicesForm(request.POST)
+    form.is_valid()  # unchecked boxes are simply absent: every value is valid
+    set_notice_choices(
+        person, **{name: bool(form.cleaned_data.get(name)) for name in NOTICE_SWITCHES}
+    )
+    messages.success(request, _("Your choice of notices is saved."))
+    return redirect(f"{reverse('settings')}#settings-notices")

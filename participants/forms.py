@@ -16,6 +16,24 @@ class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
 
+class NoticeChoicesForm(forms.Form):
+    """Which instant notices the person wants (issue 15); the weekly digest is apart."""
+
+    notify_assignment = forms.BooleanField(
+        label=_("An action point becomes mine, or stops being mine"), required=False
+    )
+    notify_change = forms.BooleanField(
+        label=_("Someone else changes the status or due date of one of my action points"),
+        required=False,
+    )
+    notify_comment = forms.BooleanField(
+        label=_("Someone comments on one of my action points"), required=False
+    )
+    notify_due = forms.BooleanField(
+        label=_("One of my action points falls due in 3 days"), required=False
+    )
+
+
 class InviteForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)

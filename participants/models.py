@@ -93,6 +93,10 @@ class PersonQuerySet(models.QuerySet):
         """Active, and confirmed: not known only from an event's list of participants."""
         return self.active().filter(is_confirmed=True)
 
+    def contacts(self) -> "PersonQuerySet":
+        """Active organisation contacts: they speak for their organisation's items."""
+        return self.active().filter(is_contact=True)
+
 
 class Person(models.Model):
     """A staff member of an organisation; may be linked to a user account."""
@@ -143,6 +147,23 @@ class Person(models.Model):
         ),
     )
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
+    # Organisation contacts and instant notices (issue 15).
+    is_contact = models.BooleanField(
+        _("organisation contact"),
+        default=False,
+        help_text=_(
+            "This organisation's contact for action plans: gets the weekly digest of the "
+            "items the organisation leads, and notices about them."
+        ),
+    )
+    notify_assignment = models.BooleanField(
+        _("notice: an item became mine or stopped being mine"), default=True
+    )
+    notify_change = models.BooleanField(
+        _("notice: someone else changed the status or due date of my item"), default=True
+    )
+    notify_comment = models.BooleanField(_("notice: a comment on my item"), default=True)
+    notify_due = models.BooleanField(_("notice: my item falls due in 3 days"), default=True)
 
     objects = PersonQuerySet.as_manager()
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from actions import permissions
 from pimtracker.drafts import post_only
 
-from . import selectors, services
+from . import contacts, selectors, services
 from .forms import GiveAccessForm, InviteForm, LeaveForm, PeopleFilterForm, RoleForm
 from .models import Person
 
@@ -146,6 +146,24 @@ def person_give_access(request: HttpRequest, pk: int) -> HttpResponse:
         _("%(person)s is invited: a link to choose a password was e-mailed to them."),
         **form.cleaned_data,
     )
+
+
+@post_only(_person_page)
+def person_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make the person their organisation's contact for action plans, or stop."""
+    person = selectors.get_person_for_coordinator(request.user, pk)
+    is_contact = request.POST.get("is_contact") == "1"
+    contacts.set_contact(person=person, is_contact=is_contact)
+    done = (
+        _("%(person)s is now a contact of %(organisation)s: they get its digest and notices.")
+        if is_contact
+        else _("%(person)s is no longer a contact of %(organisation)s.")
+    )
+    messages.success(
+        request,
+        done % {"person": person.full_name, "organisation": person.organization.acronym},
+    )
+    return redirect("person_detail", pk=person.pk)
 
 
 @post_only(_person_page)

@@ -11,6 +11,8 @@ urlpatterns = [
         name="set_password",
     ),
     path("settings/", account_views.settings_page, name="settings"),
+    # Instant notices (issue 15)
+    path("settings/notices/", account_views.notice_choices, name="notice_choices"),
     path("people/", people_views.people_list, name="people_list"),
     path("people/invite/", people_views.person_invite, name="person_invite"),
     path("people/log/", people_views.access_log, name="access_log"),
@@ -32,6 +34,8 @@ urlpatterns = [
     # Security log
     path("security/log/", security_views.security_log, name="security_log"),
     path("people/<int:pk>/mfa-reset/", security_views.person_mfa_reset, name="person_mfa_reset"),
+    # Organisation contacts (issue 15)
+    path("people/<int:pk>/contact/", people_views.person_contact, name="person_contact"),
     # The language switch: Django's set_language (django.conf.urls.i18n) wrapped, so that a
     # signed-in person's choice is also kept for their e-mails.
     path("i18n/setlang/", views.set_language, name="set_language"),

@@ -298,6 +298,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pimtracker.security.tasks.delete_old_security_events",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Instant notices: at most one e-mail per person every 15 minutes.
+    "instant-notices": {
+        "task": "actions.tasks.send_notices",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # --- Request limits (pimtracker/request_limits.py) -------------------------------------

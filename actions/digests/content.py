@@ -38,6 +38,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class ItemRow:
+    item_id: int  # for links made per reader and item (emails/_digest_item.*)
     code: str
     title: str
     url: str
@@ -50,13 +51,19 @@ class ItemRow:
 
 @dataclass(frozen=True)
 class ChangeRow:
-    when: datetime.datetime
+    """What changed on one item since the last digest: one entry per item, however many
+    journal rows it had (B-8 used to take six lines)."""
+
+    when: datetime.datetime  # of the newest change
+    item_id: int
     code: str
     title: str
     url: str
-    what: str
-    author: str
-    note: str  # on one line
+    status: str  # the item's status now
+    count: int  # journal rows since the last digest, comments included
+    what: str  # the newest change, in words
+    author: str  # of the newest change
+    note: str  # the newest note or comment, on one line
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,41 @@ class Digest:
     def has_news(self) -> bool:
         """Something open or something changed: a partner digest without either is not sent."""
         return any(s.open_count or s.changes.total or s.added.total for s in self.plans)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(s.overdue.total for s in self.plans)
+
+    @property
+    def due_soon_count(self) -> int:
+        return sum(s.due_soon.total for s in self.plans)
+
+    @property
+    def changed_count(self) -> int:
+        return sum(s.changes.total + s.added.total for s in self.plans)
+
+    def headline(self) -> str:
+        """The counts the subject leads with: "2 overdue · 3 due soon"; what changed when
+        nothing is overdue or due soon."""
+        parts = []
+        if self.overdue_count:
+            parts.append(
+                ngettext("%(count)d overdue", "%(count)d overdue", self.overdue_count)
+                % {"count": self.overdue_count}
+            )
+        if self.due_soon_count:
+            parts.append(
+                ngettext("%(count)d due soon", "%(count)d due soon", self.due_soon_count)
+                % {"count": self.due_soon_count}
+            )
+        if not parts and self.changed_count:
+            parts.append(
+                ngettext("%(count)d item changed", "%(count)d items changed", self.changed_count)
+                % {"count": self.changed_count}
+            )
+        if not parts:
+            parts.append(_("nothing overdue or due soon"))
+        return " · ".join(parts)
 
 
 def _absolute(path: str) -> str:
@@ -228,6 +270,8 @@ def _note(entry: ActionUpdate) -> str:
 def _what_changed(entry: ActionUpdate) -> str:
     if entry.kind == ActionUpdate.Kind.CREATED:
         return _("added to the plan")
+    if entry.kind == ActionUpdate.Kind.COMMENT:
+        return _("comment")
     parts = []
     if entry.status_before and entry.status_before != entry.status_after:
         parts.append(
@@ -288,6 +332,7 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
     def item_row(item: ActionPoint) -> ItemRow:
         due, due_in = _due(item.due_date, today)
         return ItemRow(
+            item_id=item.pk,
             code=item.code,
             title=item.title,
             url=_absolute(item.get_absolute_url()),
@@ -298,16 +343,21 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
             is_own=core and item.pk in own,
         )
 
-    def change_row(entry: ActionUpdate) -> ChangeRow:
-        item = snapshot.items[entry.action_point_id]
+    def change_row(entries: list[ActionUpdate]) -> ChangeRow:
+        newest = entries[0]  # newest first, as the journal is read
+        item = snapshot.items[newest.action_point_id]
+        noted = next((e for e in entries if e.note.strip()), None)
         return ChangeRow(
-            when=entry.created_at,
+            when=newest.created_at,
+            item_id=item.pk,
             code=item.code,
             title=item.title,
             url=_absolute(item.get_absolute_url()),
-            what=_what_changed(entry),
-            author=_author(entry),
-            note=_note(entry),
+            status=item.get_status_display(),
+            count=len(entries),
+            what=_what_changed(newest),
+            author=_author(newest),
+            note=_note(noted) if noted else "",
         )
 
     sections = []
@@ -329,6 +379,9 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
             codes = [snapshot.items[pk].code for pk in added]
             section.added = _short(codes, links.moved, str)
             changes = [e for e in changes if e.kind != ActionUpdate.Kind.CREATED]
-        section.changes = _short(changes, links.moved, change_row)
+        per_item: dict[int, list[ActionUpdate]] = {}
+        for entry in changes:  # newest first: the item that moved last leads
+            per_item.setdefault(entry.action_point_id, []).append(entry)
+        section.changes = _short(list(per_item.values()), links.moved, change_row)
         sections.append(section)
     return Digest(person, kind, period, since, today, sections)

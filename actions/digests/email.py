@@ -1,23 +1,20 @@
 """The digest as an e-mail: templates, Message-ID, the one-click unsubscribe link."""
 
 import datetime
-import functools
-import re
 from dataclasses import dataclass
-from email.utils import formataddr, parseaddr
+from email.utils import formataddr
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 
-from actions.models import (
-    DigestKind,
-)
+from actions.emails import mail_domain as _mail_domain
+from actions.emails import render_email
+from actions.models import DigestKind
 from actions.progress import DUE_SOON_DAYS
 from participants.models import Person
 
@@ -27,16 +24,6 @@ from .weeks import week_label
 
 UNSUBSCRIBE_SALT = "actions.digests.unsubscribe"
 UNSUBSCRIBE_MAX_AGE = datetime.timedelta(days=60)
-
-
-def render_email(name: str, context: dict) -> tuple[str, str, str]:
-    """Subject, text and HTML of ``templates/emails/<name>-subject.txt``, ``-body.txt`` and
-    ``-body.html``. The text templates switch autoescaping off; HTML keeps it on."""
-    subject = " ".join(render_to_string(f"emails/{name}-subject.txt", context).split())
-    text: str = render_to_string(f"emails/{name}-body.txt", context)
-    text = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text)).strip() + "\n"
-    html = render_to_string(f"emails/{name}-body.html", context)
-    return subject, text, html
 
 
 def unsubscribe_token(person: Person) -> str:
@@ -49,16 +36,6 @@ def person_for_unsubscribe(token: str) -> Person:
     signer = signing.TimestampSigner(salt=UNSUBSCRIBE_SALT)
     pk = signer.unsign(token, max_age=UNSUBSCRIBE_MAX_AGE)
     return Person.objects.get(pk=int(pk))
-
-
-def _mail_domain() -> str:
-    return _domain_of(settings.DEFAULT_FROM_EMAIL)
-
-
-@functools.lru_cache(maxsize=8)
-def _domain_of(address: str) -> str:
-    # Twice per message, and parsing an address costs more than the rest of the headers.
-    return parseaddr(address)[1].rpartition("@")[2] or "localhost"
 
 
 def message_id(person_id: int, period: datetime.date) -> str:
@@ -104,6 +81,7 @@ def compose(*, person: Person, kind: str, period: datetime.date, snapshot: Snaps
             else ngettext("%(count)d action plan", "%(count)d action plans", len(titles))
             % {"count": len(titles)},
             "due_soon_days": DUE_SOON_DAYS,
+            "headline": digest.headline(),
             "site_url": _absolute(reverse("home")),
             "settings_url": _absolute(reverse("notification_settings")),
             "unsubscribe_url": unsubscribe_url,

@@ -10,7 +10,7 @@ from participants.models import Person
 
 class DigestKind(models.TextChoices):
     CORE_GROUP = "core_group", _("Whole-plan digest (core group)")
-    PARTNER = "partner", _("Own items (focal point)")
+    PARTNER = "partner", _("Own items (focal point or organisation contact)")
 
 
 class DeliveryState(models.TextChoices):

@@ -67,7 +67,10 @@ def preview(person: Person, period: datetime.date) -> Preview:
     delivery = DigestDelivery.objects.filter(person=person, period=period).first()
     kind = delivery.kind if delivery else recipient_kind(person)
     if kind is None:
-        reason = _("not in the core group, and focal point of no open item")
+        reason = _(
+            "not in the core group, focal point of no open item, and not the contact of an "
+            "organisation that leads one"
+        )
         return Preview(None, None, reason, None)
     snapshot = Snapshot.load(
         period=period, people=[person.pk], whole_plan=kind == DigestKind.CORE_GROUP

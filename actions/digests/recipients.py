@@ -24,16 +24,20 @@ class Recipient:
 class _Flags(TypedDict):
     in_core: bool
     is_focal: bool
+    leads_open: bool
 
 
 def _recipient_people(today: datetime.date) -> "QuerySet[WithAnnotations[Person, _Flags]]":
-    """Active people in the PWG core group or focal point of an open item, with ``in_core``."""
+    """Active people in the PWG core group (the whole plan), focal points of an open item
+    (their items), and contacts of an organisation that leads an open item (its items),
+    with ``in_core``."""
     core = Membership.objects.core_group(today=today).filter(person=OuterRef("pk"))
     focal = ActionPoint.objects.open().filter(focal_points=OuterRef("pk"))
+    led = ActionPoint.objects.open().filter(lead_organizations=OuterRef("organization"))
     return (
         Person.objects.active()
-        .annotate(in_core=Exists(core), is_focal=Exists(focal))
-        .filter(Q(in_core=True) | Q(is_focal=True))
+        .annotate(in_core=Exists(core), is_focal=Exists(focal), leads_open=Exists(led))
+        .filter(Q(in_core=True) | Q(is_focal=True) | Q(is_contact=True, leads_open=True))
         .select_related("organization")
     )
 

@@ -47,6 +47,7 @@ class PersonEntry:
     organization: str
     role: str
     job_title: str  # "" when the file does not give one
+    contact: bool | None = None  # the organisation's contact; None: as in the site
 
 
 @dataclass(frozen=True)

@@ -223,6 +223,8 @@ class _Importer:
                     values["job_title"] = p.job_title
                 if person is None:  # known from the event only: not current staff yet
                     values["is_confirmed"] = False
+                if p.contact is not None:
+                    values["is_contact"] = p.contact
                 outcome, person = _apply(person, Person, values)
                 if key not in seen:
                     self.result.counts["people"].add(outcome)

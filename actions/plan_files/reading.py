@@ -232,6 +232,7 @@ def _person(b: Table) -> PersonEntry:
         organization=b.text("organization"),
         role=b.choice("role", Role),
         job_title=b.text("job_title", required=False, max_length=_max(Person, "job_title")),
+        contact=b.optional_flag("contact"),
     )
     b.finish()
     return entry

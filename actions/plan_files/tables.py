@@ -104,6 +104,16 @@ class Table:
             return False
         return value
 
+    def optional_flag(self, key: str) -> bool | None:
+        """An optional true/false; None when the key is absent (left as it is in the site)."""
+        value = self.get(key)
+        if value is MISSING:
+            return None
+        if not isinstance(value, bool):
+            self.error(f"{key}: expected true or false (without quotes), got {describe(value)}")
+            return None
+        return value
+
     def choice(self, key: str, choices: type[TextChoices]) -> str:
         value = self.text(key)
         if value and value not in choices.values:

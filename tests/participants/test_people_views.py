@@ -67,6 +67,8 @@ def every_people_url(person_pk: int) -> list[tuple[str, str, dict]]:
         ("post", f"/people/{person_pk}/cancel/", {}),
         ("get", f"/people/{person_pk}/leave/", {}),
         ("post", f"/people/{person_pk}/leave/", {"left_on": "2026-01-15"}),
+        # Organisation contacts
+        ("post", f"/people/{person_pk}/contact/", {"is_contact": "1"}),
     ]
 
 

@@ -162,12 +162,12 @@ def test_what_changed_is_cut_at_the_latest_and_links_to_the_latest_updates(
     scenario, plan, coordinator
 ):
     text = composed(scenario.coordinator, DigestKind.CORE_GROUP).text
-    # Since the coordinator's previous digest (8 Mar 12:00): 53 changes and B-2.
-    heading = "What changed since 8 Mar 2024, 12:00: 54 changes — the 50 latest below"
+    # Since the coordinator's previous digest (8 Mar 12:00): 53 items changed and B-2.
+    heading = "What changed since 8 Mar 2024, 12:00: 54 items — the 50 latest below"
     lines = block(text, heading)
     changed = [line for line in lines if line.startswith("- ") and "added to the" not in line]
     assert len(changed) == DIGEST_LIST_LIMIT
-    assert all(": status Not started → In progress" in line for line in changed)
+    assert all("last: status Not started → In progress" in line for line in changed)
     url = f"{SITE}/actions/?plan={plan.pk}&sort=-updated_at"
     # 105 items added at once: their codes on one line, cut too.
     added = next(line for line in lines if "action points added to the plan" in line)
@@ -175,7 +175,7 @@ def test_what_changed_is_cut_at_the_latest_and_links_to_the_latest_updates(
     assert len(listed) == DIGEST_LIST_LIMIT
     assert added.startswith("- 105 action points added to the plan: A-100, A-101, ")
     assert added.endswith(f" and 55 more: {url}")
-    assert lines[-1] == f"And 4 more changes on the site: {url}"
+    assert lines[-1] == f"And 4 more changed items on the site: {url}"
     # The list sorted by last update starts with what moved last.
     latest = list_page(coordinator, url).context["items"]
     assert len(latest) == 50 and {i.code for i in latest} <= {i.code for i in scenario.late}
@@ -189,8 +189,8 @@ def test_partner_digest_is_cut_too_and_points_to_my_items(scenario):
     assert codes(lines) == every_overdue[:DIGEST_LIST_LIMIT]
     assert lines[-1] == f"And 4 more overdue items on the site: {SITE}/my/#overdue"
     assert f'<a href="{SITE}/my/#overdue">And 4 more overdue items on the site</a>' in mail.html
-    heading = "What changed since 4 Mar 2024, 07:00: 54 changes — the 50 latest below"
-    assert block(mail.text, heading)[-1] == f"And 4 more changes on the site: {SITE}/my/"
+    heading = "What changed since 4 Mar 2024, 07:00: 54 items — the 50 latest below"
+    assert block(mail.text, heading)[-1] == f"And 4 more changed items on the site: {SITE}/my/"
     assert "Soon item" not in mail.text  # not Ivo's
 
 

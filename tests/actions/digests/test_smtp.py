@@ -122,7 +122,7 @@ def test_delivered_message_is_a_complete_digest(scenario, smtp_server):
     smtp_server.start()
     send_digests()
     message = next(m for m in smtp_server.inbox.messages if "Ivo" in str(m["To"]))
-    assert message["Subject"] == "Your action points, 2024-W11: Test action plan"
+    assert message["Subject"] == "1 overdue — Test action plan"
     assert message["From"] == "PIM Tracker <pimtracker@localhost>"
     assert message.get_content_type() == "multipart/alternative"
     text = message.get_body(("plain",)).get_content()

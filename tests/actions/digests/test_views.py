@@ -41,7 +41,7 @@ def test_coordinator_previews_exactly_the_email_a_person_would_get(scenario, coo
     loaded = snapshot.Snapshot.load(period=s.PERIOD, people=[scenario.ivo.pk])
     expected = email.compose(person=scenario.ivo, kind="partner", period=s.PERIOD, snapshot=loaded)
     page = response.content.decode()
-    assert "Your action points, 2024-W11: Test action plan" in page
+    assert "1 overdue — Test action plan" in page
     assert response.context["preview"].composed.text == expected.text
     assert "10 days overdue" in page
     assert 'src="/digests/preview/email/?person=' in page
