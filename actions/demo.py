@@ -15,6 +15,7 @@ import datetime
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from axes.models import AccessAttempt
 from axes.utils import reset as reset_lockouts
@@ -197,7 +198,7 @@ def _apply_sample_progress(
         item = untouched.get(sample.code)
         if item is None:
             continue
-        changes = {
+        changes: dict[str, Any] = {
             "status": sample.status,
             "due_date": today + datetime.timedelta(days=sample.due_in_days),
         }

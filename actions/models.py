@@ -287,6 +287,12 @@ class UpdateKind(models.TextChoices):
     REASSIGNMENT = "reassignment", _("Reassignment")
 
 
+# Update from an e-mail link: where a journal entry was made, when not on the site's pages.
+class UpdateVia(models.TextChoices):
+    SITE = "", _("on the site")
+    EMAIL_LINK = "email_link", _("from an e-mail link")
+
+
 class ActionUpdate(models.Model):
     """One entry of an action point's journal. Rows are written once and never changed:
     the database refuses to update or delete them (triggers, migration 0009), except to
@@ -319,6 +325,8 @@ class ActionUpdate(models.Model):
     # Field name -> [before, after] as text, for edits and reassignments.
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     version = models.PositiveIntegerField(_("version after"))
+    # Update from an e-mail link: the page of a digest's link, without a session.
+    via = models.CharField(_("made"), max_length=12, choices=UpdateVia, blank=True, default="")
 
     # Not a column: set for the templates by ``selectors.label_journal_entries``.
     change_rows: list[tuple[str, str, str]]
@@ -353,6 +361,7 @@ class ActionUpdate(models.Model):
 # because Django registers an app's models from its ``models`` module.
 from .api.models import ApiToken  # noqa: E402
 from .digests.models import DeliveryState, DigestDelivery, DigestKind  # noqa: E402
+from .email_links.models import EmailLinkSettings  # noqa: E402
 from .glossary.models import GlossaryTerm, TermStatus  # noqa: E402
 
 __all__ = [
@@ -365,9 +374,11 @@ __all__ = [
     "DeliveryState",
     "DigestDelivery",
     "DigestKind",
+    "EmailLinkSettings",
     "GlossaryTerm",
     "LearningOutcome",
     "Status",
     "TermStatus",
     "UpdateKind",
+    "UpdateVia",
 ]

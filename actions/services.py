@@ -138,6 +138,8 @@ def change_action_point(
     by: User,
     expected_version: int | None = None,
     note: str = "",
+    via: str = "",
+    author_name: str = "",
     **changes: Any,
 ) -> ActionUpdate:
     """Apply ``changes`` to an action point and journal them, in one transaction.
@@ -146,7 +148,8 @@ def change_action_point(
     ``expected_version`` the write is refused with ``StaleVersion`` when the item moved on
     since the caller read it. Raises ``NothingToChange`` when nothing would change and there
     is no note, ``ValidationError`` for a change that breaks a rule. On any error, nothing
-    is written. Returns the journal entry.
+    is written. Returns the journal entry. ``via`` marks an entry made elsewhere than on the
+    site's pages (``UpdateVia``); ``author_name`` names the writer when ``by`` is no account.
     """
     unknown = set(changes) - set(SCALAR_FIELDS) - set(M2M_FIELDS)
     if unknown:
@@ -200,7 +203,7 @@ def change_action_point(
         return ActionUpdate.objects.create(
             action_point=item,
             author=_author(by),
-            author_name=display_name(_author(by)),
+            author_name=display_name(_author(by)) or author_name,
             created_at=now,
             kind=_kind_of(diff),
             status_before=status_before,
@@ -208,6 +211,7 @@ def change_action_point(
             note=note,
             changes={k: v for k, v in diff.items() if k != "status"},
             version=item.version,
+            via=via,
         )
 
 

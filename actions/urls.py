@@ -19,4 +19,6 @@ urlpatterns = [
     path("", include("actions.spreadsheets.urls")),
     path("", include("actions.api.urls")),
     path("", include("actions.glossary.urls")),
+    # Update from an e-mail link
+    path("", include("actions.email_links.urls")),
 ]

@@ -21,6 +21,7 @@ from actions.models import (
     Status,
 )
 from actions.progress import OPEN_STATUSES, due_soon_until
+from actions.update_links import update_link
 from participants.models import Person
 
 from .snapshot import AreaProgress, Snapshot, group_items
@@ -45,6 +46,7 @@ class ItemRow:
     due_in: str  # "3 days overdue", "today", "in 9 days", or "no due date"
     owners: str
     is_own: bool
+    update_url: str = ""  # update from an e-mail link: the item's page without a password
 
 
 @dataclass(frozen=True)
@@ -282,6 +284,10 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
             due_in=due_in,
             owners=_owners(item),
             is_own=core and item.pk in own,
+            # Update from an e-mail link: only on the person's own items, which they may update.
+            update_url=update_link(person, item)
+            if snapshot.update_links and item.pk in own
+            else "",
         )
 
     def change_row(entry: ActionUpdate) -> ChangeRow:
