@@ -360,6 +360,7 @@ class ActionUpdate(models.Model):
 # Models of the feature packages, defined beside the code that uses them and imported here
 # because Django registers an app's models from its ``models`` module.
 from .api.models import ApiToken  # noqa: E402
+from .calendar_feed.models import CalendarFeed  # noqa: E402
 from .digests.models import DeliveryState, DigestDelivery, DigestKind  # noqa: E402
 from .email_links.models import EmailLinkSettings  # noqa: E402
 from .glossary.models import GlossaryTerm, TermStatus  # noqa: E402
@@ -371,6 +372,7 @@ __all__ = [
     "ActionUpdate",
     "ApiToken",
     "Area",
+    "CalendarFeed",
     "DeliveryState",
     "DigestDelivery",
     "DigestKind",

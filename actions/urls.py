@@ -21,4 +21,6 @@ urlpatterns = [
     path("", include("actions.glossary.urls")),
     # Update from an e-mail link
     path("", include("actions.email_links.urls")),
+    # Calendar feed
+    path("", include("actions.calendar_feed.urls")),
 ]

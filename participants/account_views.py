@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from actions import permissions
+from actions.calendar_feed.feed import feed_address
 
 from .forms import LanguageForm
 from .language import change_language
@@ -66,5 +67,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "role": permissions.role_of(request.user),
             "account": request.user,
+            # Calendar feed
+            "calendar_url": feed_address(request.user)
+            if permissions.can_read(request.user)
+            else "",
+            "can_read": permissions.can_read(request.user),
         },
     )

@@ -220,7 +220,13 @@ COORDINATOR_PAGES = [
 ]
 # Each write-only URL, and the page a GET of it is sent to (a bookmark, a reload, the
 # redirect after signing in), rather than a 405.
-POST_ONLY = {"/actions/{item}/update/": "/actions/{item}/", "/actions/bulk/": "/actions/"}
+POST_ONLY = {
+    "/actions/{item}/update/": "/actions/{item}/",
+    "/actions/bulk/": "/actions/",
+    # Calendar feed: its address made and stopped (the feed itself: calendar_feed tests)
+    "/calendar/new/": "/settings/#settings-calendar",
+    "/calendar/revoke/": "/settings/#settings-calendar",
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
