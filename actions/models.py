@@ -364,6 +364,7 @@ from .calendar_feed.models import CalendarFeed  # noqa: E402
 from .digests.models import DeliveryState, DigestDelivery, DigestKind  # noqa: E402
 from .email_links.models import EmailLinkSettings  # noqa: E402
 from .glossary.models import GlossaryTerm, TermStatus  # noqa: E402
+from .saved_views.models import SavedView  # noqa: E402
 
 __all__ = [
     "REPORT_ORDER",
@@ -379,6 +380,7 @@ __all__ = [
     "EmailLinkSettings",
     "GlossaryTerm",
     "LearningOutcome",
+    "SavedView",
     "Status",
     "TermStatus",
     "UpdateKind",

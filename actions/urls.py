@@ -23,4 +23,6 @@ urlpatterns = [
     path("", include("actions.email_links.urls")),
     # Calendar feed
     path("", include("actions.calendar_feed.urls")),
+    # Saved views
+    path("", include("actions.saved_views.urls")),
 ]

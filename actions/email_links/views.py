@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from actions import permissions, services
 from actions.forms import UpdateForm
-from actions.models import ActionPoint, EmailLinkSettings, Status
+from actions.models import ActionPoint, Status
 from actions.update_links import LinkClaim, links_enabled, read_update_token
 from participants.models import Person
 
@@ -130,7 +130,6 @@ class SwitchForm(forms.Form):
     enabled = forms.BooleanField(
         label=gettext_lazy("Let digests carry update links"),
         required=False,
-        help_text=EmailLinkSettings._meta.get_field("enabled").help_text,
     )
 
 

@@ -226,6 +226,9 @@ POST_ONLY = {
     # Calendar feed: its address made and stopped (the feed itself: calendar_feed tests)
     "/calendar/new/": "/settings/#settings-calendar",
     "/calendar/revoke/": "/settings/#settings-calendar",
+    # Saved views: save the list's filters, delete one's own
+    "/actions/views/save/": "/actions/",
+    "/actions/views/1/delete/": "/actions/",
 }
 
 

@@ -1,5 +1,8 @@
-"""Update from an e-mail link: the journal says where an entry was made (``via``), and
-coordinators get a switch for the links.
+"""Three features of partners in the loop:
+- update from an e-mail link: the journal says where an entry was made (``via``), and
+  coordinators get a switch for the links (``EmailLinkSettings``);
+- the calendar feed's secret address (``CalendarFeed``);
+- saved views of the action point list (``SavedView``).
 
 On SQLite adding the column rebuilds the journal's table, which drops the triggers that keep
 it immutable (migration 0009): they are made again here, with the new column in the list.
@@ -73,6 +76,35 @@ class Migration(migrations.Migration):
                 'verbose_name': 'e-mail link settings',
                 'verbose_name_plural': 'e-mail link settings',
                 'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='email_links_one_row')],
+            },
+        ),
+        migrations.CreateModel(
+            name='CalendarFeed',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('secret', models.CharField(editable=False, max_length=64, unique=True, verbose_name='secret')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='calendar_feed', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+            ],
+            options={
+                'verbose_name': 'calendar feed',
+                'verbose_name_plural': 'calendar feeds',
+            },
+        ),
+        migrations.CreateModel(
+            name='SavedView',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=80, verbose_name='name')),
+                ('query', models.CharField(blank=True, max_length=2000, verbose_name='filters')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_views', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+            ],
+            options={
+                'verbose_name': 'saved view',
+                'verbose_name_plural': 'saved views',
+                'ordering': ['user', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('user', 'name'), name='saved_view_name_unique')],
             },
         ),
     ]
