@@ -222,3 +222,17 @@ def test_the_page_costs_the_same_queries_however_long_the_journal(
     for n in range(12):
         save(client, link, item, status=Status.IN_PROGRESS, note=f"note {n}")
     assert count() == few
+
+
+def test_the_database_keeps_the_journals_marker_as_written(partner_acted, item):
+    """The journal's triggers cover the new column: "from an e-mail link" cannot be
+    rewritten afterwards, on SQLite (whose triggers list the columns) as on PostgreSQL."""
+    from tests.actions.test_constraints import IMMUTABLE, refused
+
+    save(Client(), link_for(partner_acted.person, item), item)
+    entry = ActionUpdate.objects.filter(action_point=item).latest()
+    # Clearing the author of a deleted account is the one write allowed, and only alone.
+    with refused(IMMUTABLE):
+        ActionUpdate.objects.filter(pk=entry.pk).update(author=None, via=UpdateVia.SITE)
+    assert ActionUpdate.objects.get(pk=entry.pk).via == UpdateVia.EMAIL_LINK
+    ActionUpdate.objects.filter(pk=entry.pk).update(author=None)
