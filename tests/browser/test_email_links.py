@@ -7,6 +7,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -84,6 +85,23 @@ def test_a_partner_updates_b8_from_their_digest_without_signing_in(
     assert b8.status == Status.IN_PROGRESS
     entry = b8.updates.latest("created_at")
     assert (entry.author, entry.note, entry.via) == (partner_acted.user, note, UpdateVia.EMAIL_LINK)
+
+
+def test_the_link_changes_nothing_after_fourteen_days(
+    browser, live_server, partner_acted, b8, settings
+):
+    link = link_in_digest(partner_acted.person, live_server.url, settings)
+    open_page(browser, link)
+    assert browser.find_elements(By.ID, "update-form"), page_error(browser)
+    Select(browser.find_element(By.NAME, "status")).select_by_value(Status.DONE)
+    # The page was left open past the link's 14 days: saving it then changes nothing.
+    with time_machine.travel(datetime.timedelta(days=14, minutes=1)):
+        submit_and_wait(browser, "update-submit")
+        assert browser.find_element(By.ID, "link-refused").get_attribute("data-state") == "expired"
+        open_page(browser, link)
+        assert browser.find_elements(By.ID, "update-form") == []
+    assert ActionPoint.objects.get(pk=b8.pk).status == Status.BLOCKED
+    assert b8.updates.count() == 1
 
 
 def test_the_link_changes_nothing_for_someone_else_or_after_the_partner_left(
