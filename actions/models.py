@@ -294,6 +294,12 @@ class UpdateKind(models.TextChoices):
     COMMENT = "comment", _("Comment")
 
 
+# Update from an e-mail link: where a journal entry was made, when not on the site's pages.
+class UpdateVia(models.TextChoices):
+    SITE = "", _("on the site")
+    EMAIL_LINK = "email_link", _("from an e-mail link")
+
+
 class ActionUpdate(models.Model):
     """One entry of an action point's journal. Rows are written once and never changed:
     the database refuses to update or delete them (triggers, migrations 0009 and 0013),
@@ -348,6 +354,8 @@ class ActionUpdate(models.Model):
     redaction_reason = models.CharField(_("reason for redaction"), max_length=500, blank=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
     author_anonymised = models.BooleanField(_("author anonymised"), default=False)
+    # Update from an e-mail link: the page of a digest's link, without a session.
+    via = models.CharField(_("made"), max_length=12, choices=UpdateVia, blank=True, default="")
 
     # Not a column: set for the templates by ``selectors.label_journal_entries``.
     change_rows: list[tuple[str, str, str]]
@@ -385,11 +393,14 @@ class ActionUpdate(models.Model):
 # Models of the feature packages, defined beside the code that uses them and imported here
 # because Django registers an app's models from its ``models`` module.
 from .api.models import ApiToken  # noqa: E402
+from .calendar_feed.models import CalendarFeed  # noqa: E402
 from .digests.models import DeliveryState, DigestDelivery, DigestKind  # noqa: E402
+from .email_links.models import EmailLinkSettings  # noqa: E402
 from .glossary.models import GlossaryTerm, TermStatus  # noqa: E402
 from .meetings.models import Meeting  # noqa: E402
 from .notices.models import Notice, NoticeDelivery  # noqa: E402
 from .resources.models import Resource, web_url  # noqa: E402
+from .saved_views.models import SavedView  # noqa: E402
 from .spreadsheets.models import ImportRun, ImportState  # noqa: E402  (background imports)
 
 __all__ = [
@@ -399,9 +410,11 @@ __all__ = [
     "ActionUpdate",
     "ApiToken",
     "Area",
+    "CalendarFeed",
     "DeliveryState",
     "DigestDelivery",
     "DigestKind",
+    "EmailLinkSettings",
     "GlossaryTerm",
     "ImportRun",
     "ImportState",
@@ -410,8 +423,10 @@ __all__ = [
     "Notice",
     "NoticeDelivery",
     "Resource",
+    "SavedView",
     "Status",
     "TermStatus",
     "UpdateKind",
+    "UpdateVia",
     "web_url",
 ]

@@ -197,3 +197,23 @@ def require_update(user: User, action_point: ActionPoint) -> None:
         raise PermissionDenied(
             _("Only coordinators and the item's lead organisations and focal points may update it.")
         )
+
+
+# --- Update from an e-mail link: the person the link was sent to, not the session ---------
+
+
+def person_may_update(person: Person, action_point: ActionPoint) -> bool:
+    """``can_update`` for the person an e-mail link was sent to, whoever opened it.
+
+    Someone who left or was deactivated may not, whatever their role. A person with an
+    account has its role; one without (most partner staff named in the plan have none) is
+    a partner of their organisation, as a coordinator would make them.
+    """
+    if not person.is_active or person.left_on is not None:
+        return False
+    if person.user_id is not None:
+        account = get_user_model().objects.filter(pk=person.user_id, is_active=True).first()
+        return account is not None and can_update(account, action_point)
+    return any(
+        org.pk == person.organization_id for org in action_point.lead_organizations.all()
+    ) or any(p.pk == person.pk for p in action_point.focal_points.all())

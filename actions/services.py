@@ -169,6 +169,8 @@ def change_action_point(
     meeting: Meeting | None = None,
     pii_confirmed: bool = False,
     is_sample: bool = False,
+    via: str = "",
+    author_name: str = "",
     **changes: Any,
 ) -> ActionUpdate:
     """Apply ``changes`` to an action point and journal them, in one transaction.
@@ -182,6 +184,8 @@ def change_action_point(
 
     Text that looks like personal data raises ``PersonalDataFound`` unless
     ``pii_confirmed``, which the row then records. ``is_sample``: ``load_demo``'s rows.
+    ``via`` marks an entry made elsewhere than on the site's pages (``UpdateVia``);
+    ``author_name`` names the writer when ``by`` is no account.
     """
     unknown = set(changes) - set(SCALAR_FIELDS) - set(PROVENANCE_FIELDS) - set(M2M_FIELDS)
     if unknown:
@@ -248,7 +252,7 @@ def change_action_point(
         entry = ActionUpdate.objects.create(
             action_point=item,
             author=_author(by),
-            author_name=display_name(_author(by)),
+            author_name=display_name(_author(by)) or author_name,
             created_at=now,
             kind=_kind_of(diff),
             status_before=status_before,
@@ -259,6 +263,7 @@ def change_action_point(
             meeting=meeting,
             pii_confirmed=flagged,
             is_sample=is_sample,
+            via=via,
         )
         if tells:
             owners_after = notices.owners_of(item) if m2m_new else owners_before

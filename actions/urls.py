@@ -27,4 +27,10 @@ urlpatterns = [
     # Data responsibility: redacting journal notes, "Data we hold".
     path("", include("actions.privacy.urls")),
     path("", include("actions.notices.urls")),  # instant notices (issue 15)
+    # Update from an e-mail link
+    path("", include("actions.email_links.urls")),
+    # Calendar feed
+    path("", include("actions.calendar_feed.urls")),
+    # Saved views
+    path("", include("actions.saved_views.urls")),
 ]

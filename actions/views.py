@@ -34,6 +34,7 @@ from .forms import CommentForm, UpdateForm
 from .glossary.models import is_glossary_action_point
 from .models import ActionPoint, Status
 from .progress import CLOSED_STATUSES, OPEN_STATUSES
+from .saved_views.services import list_query, views_of
 from .sign_in import take_fresh_sign_in
 
 PAGE_SIZE = 50
@@ -85,6 +86,9 @@ def action_list(request: HttpRequest) -> HttpResponse:
             "last_page": last_page,
             "can_bulk": permissions.can_edit(request.user),
             "statuses": Status.choices,
+            # Saved views: the account's own, and the filters a new one would keep
+            "saved_views": list(views_of(request.user)),
+            "current_query": list_query(request.GET.urlencode()),
         },
     )
 

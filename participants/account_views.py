@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from actions import permissions
+from actions.calendar_feed.feed import feed_address
 from pimtracker.drafts import post_only
 from pimtracker.security import mfa
 
@@ -79,6 +80,11 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             )
             if person
             else None,
+            # Calendar feed
+            "calendar_url": feed_address(request.user)
+            if permissions.can_read(request.user)
+            else "",
+            "can_read": permissions.can_read(request.user),
         },
     )
 

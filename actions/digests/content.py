@@ -21,6 +21,7 @@ from actions.models import (
     Status,
 )
 from actions.progress import OPEN_STATUSES, due_soon_until
+from actions.update_links import update_link
 from participants.models import Person
 from pimtracker.security.names import display_name, stored_name
 
@@ -47,6 +48,7 @@ class ItemRow:
     due_in: str  # "3 days overdue", "today", "in 9 days", or "no due date"
     owners: str
     is_own: bool
+    update_url: str = ""  # update from an e-mail link: the item's page without a password
 
 
 @dataclass(frozen=True)
@@ -341,6 +343,10 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
             due_in=due_in,
             owners=_owners(item),
             is_own=core and item.pk in own,
+            # Update from an e-mail link: only on the person's own items, which they may update.
+            update_url=update_link(person, item)
+            if snapshot.update_links and item.pk in own
+            else "",
         )
 
     def change_row(entries: list[ActionUpdate]) -> ChangeRow:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from actions.models import ActionPlan, ActionPoint, ActionUpdate, DigestDelivery
 from actions.progress import Status, StatusCounts, is_due_soon, is_overdue
+from actions.update_links import links_enabled
 from participants.models import Person
 
 FIRST_WINDOW = datetime.timedelta(days=7)  # "what changed" for someone's first digest
@@ -87,6 +88,8 @@ class Snapshot:
     by_item: dict[int, list[ActionUpdate]] = field(default_factory=dict)  # item -> entries
     # The whole plan grouped, per day: the same for every core-group digest of the run.
     _whole_plan: dict[datetime.date, dict[int, PlanItems]] = field(default_factory=dict, repr=False)
+    # Update from an e-mail link: whether the digests carry the links, read once per run.
+    update_links: bool = False
 
     @classmethod
     def load(
@@ -143,6 +146,7 @@ class Snapshot:
         )
         for entry in snapshot.entries:
             snapshot.by_item.setdefault(entry.action_point_id, []).append(entry)
+        snapshot.update_links = links_enabled()
         return snapshot
 
     def own_items(self, person: Person) -> set[int]:

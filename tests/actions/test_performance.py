@@ -26,8 +26,8 @@ SIGNED_IN = 3
 # The list's filter form: plans, area codes, organisation and forum acronyms, in one query.
 FILTER_CHOICES = 1
 # A page of the list: its COUNT (the paginator), its rows with plan and area joined, their
-# lead organisations.
-LIST_PAGE = 3
+# lead organisations; and the account's saved views ("My views").
+LIST_PAGE = 3 + 1
 
 
 @pytest.fixture(autouse=True)

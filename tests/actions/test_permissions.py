@@ -107,6 +107,8 @@ COORDINATOR_PAGES = [
     "/meetings/{meeting}/edit/",
     # Security log
     "/security/log/",
+    # Update from an e-mail link: the coordinators' switch (its POST: email_links tests)
+    "/digests/email-links/",
 ]
 # Each write-only URL, and the page a GET of it is sent to (a bookmark, a reload, the
 # redirect after signing in), rather than a 405.
@@ -126,6 +128,12 @@ POST_ONLY = {
     "/people/{person}/mfa-reset/": "/people/{person}/",
     # Comments
     "/actions/{item}/comment/": "/actions/{item}/",
+    # Calendar feed: its address made and stopped (the feed itself: calendar_feed tests)
+    "/calendar/new/": "/settings/#settings-calendar",
+    "/calendar/revoke/": "/settings/#settings-calendar",
+    # Saved views: save the list's filters, delete one's own
+    "/actions/views/save/": "/actions/",
+    "/actions/views/1/delete/": "/actions/",
 }
 # Pages for anyone signed in, with a role or not. Two-step sign-in:
 SIGNED_IN_PAGES = ["/security/mfa/setup/", "/security/mfa/"]

@@ -97,11 +97,12 @@ def test_action_list(coordinator, rows, django_assert_num_queries):
         + 1  # COUNT of the filtered items (paginator)
         + 1  # the page of items, with plan and area joined
         + 1  # their lead organisations (prefetch)
+        + 1  # the account's saved views ("My views")
     )
     with django_assert_num_queries(expected):
         response = coordinator.get("/actions/?status=not_started&status=in_progress&sort=-due_date")
     assert response.status_code == 200
-    assert expected == 7
+    assert expected == 8
 
 
 @pytest.mark.parametrize("rows", SIZES, indirect=True)
@@ -112,12 +113,13 @@ def test_action_list_filtered_by_organisation(partner_iom, rows, django_assert_n
         + 1  # the filter form's choices (one UNION ALL)
         + 1  # the organisation named in the filter, checked against the table
         + 3  # COUNT, the page of items, their lead organisations
+        + 1  # the account's saved views ("My views")
     )
     with django_assert_num_queries(expected):
         response = partner_iom.get("/actions/?organization=acted&overdue=1")
     assert response.status_code == 200
     assert not response.context["form"].errors
-    assert expected == 8
+    assert expected == 9
 
 
 @pytest.mark.parametrize("rows", SIZES, indirect=True)

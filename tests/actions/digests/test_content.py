@@ -300,13 +300,14 @@ def test_loading_and_building_costs_the_same_queries_whatever_the_size(scenario,
                 compose(person=person, kind=DigestKind.PARTNER, period=s.PERIOD, snapshot=snapshot)
         return len(queries)
 
-    # 1 previous digests, 1 items with plan and area, 2 leads and focal points, 1 journal.
-    assert cost() == 5
+    # 1 previous digests, 1 items with plan and area, 2 leads and focal points, 1 journal,
+    # 1 whether update links are on.
+    assert cost() == 6
     area = plan.areas.get(code="C")
     for n in range(10):
         extra = PersonFactory()
         ActionPointFactory(area=area, code=f"C-{n + 10}", leads=[extra.organization], focal=[extra])
-    assert cost() == 5
+    assert cost() == 6
 
 
 def test_an_arabic_readers_digest_is_written_in_arabic(scenario):

@@ -111,6 +111,7 @@ def test_a_batch_costs_two_queries_a_recipient(scenario, django_assert_num_queri
         1  # the rows with their people
         + 1  # when each recipient's last digest went out (the snapshot's window)
         + 4  # the snapshot: items with plan and area, their leads, focal points, journal
+        + 1  # the snapshot: whether update links are on
         + 2 * len(ids)  # per row: the claim, then sent or skipped
         - 1  # Nora has no address: her claim matches nothing, and there is no second query
         + 2  # the batch's unwanted rows, read then skipped with their reason, in one go

@@ -17,7 +17,7 @@ _privacy = importlib.import_module("actions.migrations.0013_journal_privacy")
 
 
 class Migration(migrations.Migration):
-    dependencies = [("actions", "0017_contacts_comments_and_notices")]
+    dependencies = [("actions", "0018_partners_links")]
 
     operations = [
         migrations.RunPython(_privacy.create_triggers, migrations.RunPython.noop),

@@ -1,0 +1,1 @@
+"""Saved views: a person keeps filters of the action point list under a name ("My views")."""
