@@ -85,6 +85,11 @@ def test_a_second_click_or_tab_finds_the_first_run_and_two_workers_apply_it_once
     page = coordinator.get(again["Location"]).content.decode()
     assert "plan.csv imported: 1 action point created; 0 updated." in page
     assert "refresh" not in page
+    # Left and found again: the import page lists the coordinator's recent imports.
+    assert (
+        f'href="/actions/import/runs/{run.pk}/"'
+        in coordinator.get("/actions/import/").content.decode()
+    )
     # Applied, the import no longer waits: confirming it again applies nothing.
     assert confirm(coordinator, html)["Location"] == "/actions/import/"
     assert ActionPoint.objects.filter(code="B-9").count() == 1
