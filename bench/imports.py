@@ -62,12 +62,16 @@ def measure(log: Callable[[str], None], rows: int = ROWS) -> dict[str, Any]:
         log(f"  failed: {error}")
         return {"reason": error, "rows": rows}
     result = json.loads(child.stdout.strip().splitlines()[-1])
+    # The machine's load moves these figures a lot: kept beside them.
+    result["load_1m"] = round(os.getloadavg()[0], 2)
+    result["cores"] = os.cpu_count()
     for step in ("create", "update"):
         got = result[step]
         log(
             f"  {step}: upload {got['upload_s']} s, preview {got['preview_s']} s, confirm "
             f"{got['confirm_s']} s ({got['confirm_queries']} queries), target < {TARGET_S} s"
         )
+    log(f"  load average {result['load_1m']} on {result['cores']} cores")
     return result
 
 

@@ -70,9 +70,11 @@ def run(run_id: int) -> str:
     try:
         outcome = _apply(job)
     except Exception:
+        # Logged with its traceback for the administrator; the coordinator's page says that
+        # nothing was applied (without a broker the task runs in the request: no error page).
         logger.exception("Import %s (%s) stopped", job.pk, job.source)
         _finish(job, ImportState.FAILED, {"reason": "unexpected"})
-        raise
+        return ImportState.FAILED
     state = ImportState.DONE if "created" in outcome else ImportState.FAILED
     _finish(job, state, outcome)
     if state == ImportState.DONE:

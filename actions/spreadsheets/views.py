@@ -184,7 +184,15 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "spreadsheets/import_upload.html",
-        {"form": form, "columns": IMPORTED_COLUMNS, "waiting": _has_pending(request)},
+        {
+            "form": form,
+            "columns": IMPORTED_COLUMNS,
+            "waiting": _has_pending(request),
+            # Where a coordinator who left an import's page finds it again.
+            "recent_runs": ImportRun.objects.filter(user_id=request.user.pk or 0).order_by("-pk")[
+                :5
+            ],
+        },
         status=400 if form.is_bound else 200,
     )
 

@@ -85,6 +85,11 @@ def test_a_second_click_or_tab_finds_the_first_run_and_two_workers_apply_it_once
     page = coordinator.get(again["Location"]).content.decode()
     assert "plan.csv imported: 1 action point created; 0 updated." in page
     assert "refresh" not in page
+    # Left and found again: the import page lists the coordinator's recent imports.
+    assert (
+        f'href="/actions/import/runs/{run.pk}/"'
+        in coordinator.get("/actions/import/").content.decode()
+    )
     # Applied, the import no longer waits: confirming it again applies nothing.
     assert confirm(coordinator, html)["Location"] == "/actions/import/"
     assert ActionPoint.objects.filter(code="B-9").count() == 1
@@ -102,9 +107,9 @@ def test_a_failure_applies_nothing_says_so_and_the_import_can_be_confirmed_again
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr("actions.bulk_changes.change_many", broken)
-    with pytest.raises(RuntimeError):
-        confirm(coordinator, html)
+    response = confirm(coordinator, html)
     run = ImportRun.objects.get()
+    assert response["Location"] == f"/actions/import/runs/{run.pk}/"
     assert run.state == "failed"
     assert ActionUpdate.objects.count() == journal
     assert not ActionPoint.objects.filter(code="B-9").exists()
