@@ -132,6 +132,18 @@ def enter_code(client: Client, user) -> None:
 
 
 @pytest.fixture
+def tasks_in_process():
+    """Celery tasks run in-process, as in the embedded mode, even with a broker configured
+    (a password reset's e-mail, for one, is then sent where the test can read it)."""
+    from pimtracker.celery import app as celery_app
+
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def admin_client(admin_user) -> Client:
     """pytest-django's superuser client, past the second step as the admin requires."""
     client = Client()

@@ -155,7 +155,7 @@ def test_signing_in_resets_the_count_of_wrong_passwords(anonymous, user):
 
 
 def test_password_reset_mails_an_absolute_link_that_sets_a_new_password(
-    anonymous, user, mailoutbox, django_capture_on_commit_callbacks
+    anonymous, user, mailoutbox, django_capture_on_commit_callbacks, tasks_in_process
 ):
     # The e-mail goes after the request's transaction, so the answer takes the same time
     # for a known address and an unknown one.
@@ -197,7 +197,7 @@ def test_password_reset_mails_an_absolute_link_that_sets_a_new_password(
 
 
 def test_password_reset_refuses_mismatched_passwords_with_a_clear_error(
-    anonymous, user, mailoutbox, django_capture_on_commit_callbacks
+    anonymous, user, mailoutbox, django_capture_on_commit_callbacks, tasks_in_process
 ):
     with django_capture_on_commit_callbacks(execute=True):
         anonymous.post(reverse("password_reset"), {"email": "amina@example.org"})
@@ -215,7 +215,7 @@ def test_password_reset_refuses_mismatched_passwords_with_a_clear_error(
 
 
 def test_password_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(
-    anonymous, user, mailoutbox, django_capture_on_commit_callbacks
+    anonymous, user, mailoutbox, django_capture_on_commit_callbacks, tasks_in_process
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = anonymous.post(reverse("password_reset"), {"email": "nobody@example.org"})
@@ -267,7 +267,7 @@ def test_a_missing_page_is_explained_in_the_readers_language(db):
 
 
 def test_password_reset_e_mail_is_in_the_language_the_reader_chose(
-    user, mailoutbox, django_capture_on_commit_callbacks
+    user, mailoutbox, django_capture_on_commit_callbacks, tasks_in_process
 ):
     client = Client()
     client.post("/i18n/setlang/", {"language": "ar", "next": "/accounts/login/"})

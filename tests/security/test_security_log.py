@@ -97,7 +97,7 @@ def test_the_log_page_runs_the_same_queries_whatever_its_size(
         assert coordinator.get("/security/log/").status_code == 200
 
 
-def test_events_older_than_400_days_are_deleted_by_the_beat_task(db, settings):
+def test_events_older_than_400_days_are_deleted_by_the_beat_task(db, settings, tasks_in_process):
     now = timezone.now()
     old = log.record(None, log.Kind.SIGN_IN_FAILED, username="old")
     SecurityEvent.objects.filter(pk=old.pk).update(at=now - dt.timedelta(days=401))

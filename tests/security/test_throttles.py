@@ -105,7 +105,7 @@ def test_the_back_off_doubles_and_stops_at_fifteen_minutes(db, rf, failures, min
 
 
 def test_password_reset_sends_at_most_three_mails_an_hour_to_one_inbox(
-    victim, mailoutbox, django_capture_on_commit_callbacks, settings
+    victim, mailoutbox, django_capture_on_commit_callbacks, settings, tasks_in_process
 ):
     settings.TRUSTED_PROXY_COUNT = 1
     answers = []
