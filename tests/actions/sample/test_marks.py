@@ -55,15 +55,10 @@ def test_every_page_carries_the_demo_banner(demo, username):
         assert 'id="demo-banner"' in response.content.decode(), path
 
 
-def test_the_sign_in_page_carries_it_too(demo):
-    assert 'id="demo-banner"' in Client().get("/accounts/login/").content.decode()
-
-
 def test_the_banner_goes_with_the_sample_data(demo, capsys):
     call_command("load_demo", "--remove")
     UserFactory(username="real", groups=["Coordinators"])
     client = client_of("real")
-    assert 'id="demo-banner"' not in Client().get("/accounts/login/").content.decode()
     for path in pages():
         assert 'id="demo-banner"' not in client.get(path).content.decode(), path
 
