@@ -12,6 +12,7 @@ def navigation(request: HttpRequest) -> dict:
     on the user, so pages that already checked it pay no extra query."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
+        # No demo banner here: the sign-in and error pages render without the database.
         return {"nav": None}
     match = getattr(request, "resolver_match", None)
     return {
