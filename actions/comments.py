@@ -10,6 +10,7 @@ row records the version it was written against.
 from django.db import transaction
 from django.utils import timezone
 
+from . import personal_data
 from .models import ActionPoint, ActionUpdate
 from .notices.outbox import after_comment
 from .selectors import display_name
@@ -22,13 +23,18 @@ class EmptyComment(ValueError):
     """Only white space: nothing to say, nothing written."""
 
 
-def add_comment(*, action_point: ActionPoint, by: User, text: str) -> ActionUpdate:
+def add_comment(
+    *, action_point: ActionPoint, by: User, text: str, pii_confirmed: bool = False
+) -> ActionUpdate:
     """Journal the comment on the item and collect the notices it causes, in one
-    transaction. Raises ``EmptyComment`` (nothing written) for a blank text. Who may
-    comment is the caller's check (``permissions.can_comment``)."""
+    transaction. Raises ``EmptyComment`` (nothing written) for a blank text, and
+    ``PersonalDataFound`` for text that looks like personal data unless ``pii_confirmed``,
+    which the row then records. Who may comment is the caller's check
+    (``permissions.can_comment``)."""
     text = (text or "").strip()
     if not text:
         raise EmptyComment()
+    flagged = personal_data.check({"note": text}, confirmed=pii_confirmed)
     author = _author(by)
     with transaction.atomic():
         entry = ActionUpdate.objects.create(
@@ -41,6 +47,7 @@ def add_comment(*, action_point: ActionPoint, by: User, text: str) -> ActionUpda
             status_after=action_point.status,
             note=text[:COMMENT_MAX_LENGTH],
             version=action_point.version,
+            pii_confirmed=flagged,
         )
         after_comment(entry, by=author)
     return entry

@@ -48,8 +48,10 @@ class UpdateForm(PersonalDataGuard):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_INT)
 
 
-class CommentForm(forms.Form):
+class CommentForm(PersonalDataGuard):
     """A comment on an item: any partner or coordinator, on any item."""
+
+    guarded_fields = ("text",)
 
     text = forms.CharField(
         label=_("Comment"),

@@ -188,7 +188,12 @@ def action_comment(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            comments.add_comment(action_point=item, by=request.user, text=form.cleaned_data["text"])
+            comments.add_comment(
+                action_point=item,
+                by=request.user,
+                text=form.cleaned_data["text"],
+                pii_confirmed=form.cleaned_data["pii_confirmed"],
+            )
         except comments.EmptyComment:
             form.add_error("text", _("Write something to comment."))
         else:

@@ -20,7 +20,13 @@ def set_links_enabled(*, enabled: bool, by: AuthUser) -> None:
 
 
 def update_from_link(
-    *, person: Person, item: ActionPoint, status: str, note: str, expected_version: int
+    *,
+    person: Person,
+    item: ActionPoint,
+    status: str,
+    note: str,
+    expected_version: int,
+    pii_confirmed: bool = False,
 ) -> ActionUpdate:
     """``services.change_action_point`` on behalf of the link's person, journaled as made
     from an e-mail link. The caller has checked ``permissions.person_may_update``."""
@@ -30,6 +36,7 @@ def update_from_link(
         expected_version=expected_version,
         status=status,
         note=note,
+        pii_confirmed=pii_confirmed,
         via=UpdateVia.EMAIL_LINK,
         author_name=person.full_name,
     )

@@ -86,6 +86,7 @@ def update_page(request: HttpRequest, token: str) -> HttpResponse:
                 status=data["status"],
                 note=data["note"],
                 expected_version=data["version"],
+                pii_confirmed=data["pii_confirmed"],
             )
         except services.StaleVersion:
             # Nothing written: the entries go back in the form, against the newer version.

@@ -87,7 +87,12 @@ def _what(notice: Notice) -> str:
 
 def _line(notice: Notice) -> NoticeLine:
     item = notice.action_point
-    note = notice.entry.note if notice.entry is not None else ""
+    entry = notice.entry
+    note = entry.note if entry is not None else ""
+    # Data responsibility: a note its writer confirmed as looking like personal data, or one
+    # redacted since, never travels by e-mail (as in digests).
+    if note and entry is not None and (entry.pii_confirmed or entry.redacted_at):
+        note = _("(note withheld: it may hold personal data)")
     return NoticeLine(
         item_id=item.pk,
         code=item.code,
