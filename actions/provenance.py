@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Event
+from pimtracker.text_limits import bounded
 
 if TYPE_CHECKING:
     from .meetings.models import Meeting
@@ -42,6 +43,7 @@ class Provenance(models.Model):
         default="",
         db_default="",
         help_text=_("The source's own words, kept as agreed."),
+        **bounded(),
     )
     forum_inferred = models.BooleanField(
         _("forum inferred"),

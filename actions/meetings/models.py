@@ -9,6 +9,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Forum, Organization
+from pimtracker.text_limits import bounded
 
 
 class Meeting(models.Model):
@@ -20,7 +21,10 @@ class Meeting(models.Model):
         Organization, verbose_name=_("organisations present"), blank=True, related_name="+"
     )
     record = models.TextField(
-        _("record"), blank=True, help_text=_("A short record: what was discussed and agreed.")
+        _("record"),
+        blank=True,
+        help_text=_("A short record: what was discussed and agreed."),
+        **bounded(),
     )
     items = models.ManyToManyField(
         "actions.ActionPoint",

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from participants.models import Organization
+from pimtracker.text_limits import bounded
 
 # Only web addresses: a ``javascript:`` or ``data:`` link shown to every reader would run
 # in their browser.
@@ -40,7 +41,7 @@ class Resource(models.Model):
     # Blank for a source the report names without a link (footnote 2's initiatives).
     url = models.URLField(_("link"), max_length=500, blank=True, validators=[web_url])
     label = models.CharField(_("label"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, **bounded(2_000))
     organizations = models.ManyToManyField(
         Organization, verbose_name=_("organisations"), blank=True, related_name="resources"
     )
