@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from pimtracker.drafts import keeps_draft, post_only, take_draft
 
-from . import filters, permissions, selectors, services
+from . import edit_merge, filters, permissions, selectors, services
 from .forms import ActionPointForm, BulkStatusForm
 from .models import ActionPoint, Meeting, Status
 from .views import stale_message
@@ -77,7 +77,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         picks = {name: request.POST.get(f"pick_{name}") for name in services.EDITABLE_FIELDS}
         try:
-            services.change_what_the_editor_changed(
+            edit_merge.change_what_the_editor_changed(
                 action_point=item.pk,
                 by=request.user,
                 read=form.read_texts(),
@@ -88,7 +88,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 keep_theirs={name for name, pick in picks.items() if pick == "theirs"},
                 take_mine={name for name, pick in picks.items() if pick == "mine"},
             )
-        except services.EditConflict as conflict:
+        except edit_merge.EditConflict as conflict:
             return render(
                 request,
                 "actions/action_conflict.html",
@@ -179,7 +179,7 @@ def _safe_next(request: HttpRequest) -> str:
     return reverse("action_list")
 
 
-def _conflict_context(request: HttpRequest, conflict: services.EditConflict) -> dict:
+def _conflict_context(request: HttpRequest, conflict: edit_merge.EditConflict) -> dict:
     """The choice to make: each field both changed, theirs and yours; the editor's whole
     form again, hidden, with the version they have now seen."""
     labels = {name: field.label for name, field in ActionPointForm.base_fields.items()}

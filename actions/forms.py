@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from participants.models import Forum, Organization, Person
 from pimtracker.text_limits import TEXT_MAX_LENGTH
 
-from . import services
+from . import edit_merge
 from .models import ActionPlan, ActionPoint, Area, Status
 from .personal_data import PersonalDataGuard
 
@@ -156,7 +156,7 @@ class ActionPointForm(PersonalDataGuard):
             self.fields["read"] = forms.CharField(
                 widget=forms.HiddenInput,
                 required=False,
-                initial=json.dumps(services.field_texts(instance)),
+                initial=json.dumps(edit_merge.field_texts(instance)),
             )
             areas = Area.objects.select_related("plan").filter(plan_id=instance.plan_id)
             current_focal = [p.pk for p in instance.focal_points.all()]
@@ -179,7 +179,7 @@ class ActionPointForm(PersonalDataGuard):
         ]
 
     def read_texts(self) -> dict[str, str]:
-        """What the editor read (``services.field_texts``); empty if not sent or not valid,
+        """What the editor read (``edit_merge.field_texts``); empty if not sent or not valid,
         and then every field counts as changed by them."""
         try:
             read = json.loads(self.cleaned_data.get("read") or "{}")

@@ -1,10 +1,10 @@
 from django.urls import include, path
 
-from . import coordinator_views, joint_update, views
+from . import coordinator_views, health, joint_update, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("start/", views.landing, name="landing"),
     path("my/", views.my_items, name="my_items"),
     path("actions/", views.action_list, name="action_list"),

@@ -9,21 +9,17 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from participants.models import Person
 from participants.selectors import event_people
@@ -365,39 +361,3 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(
         request, "actions/forbidden.html", {"no_role": no_role, "reason": reason}, status=403
     )
-
-
-@login_not_required
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    checks = {"database": check_database(), "broker": check_broker()}
-    healthy = all(c["status"] == "ok" for c in checks.values())
-    return JsonResponse(checks, status=200 if healthy else 503)
-
-
-# --- Dependency checks for /healthz: is each service this deployment uses answering? ---
-
-
-def check_database() -> dict[str, str]:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception as exc:  # any failure means "down"; the text says which
-        return {"status": "down", "error": exc.__class__.__name__}
-    return {"status": "ok", "vendor": connection.vendor}
-
-
-def check_broker() -> dict[str, str]:
-    if not settings.CELERY_BROKER_URL:
-        return {"status": "ok", "mode": "in-process (no broker configured)"}
-    from kombu import Connection
-
-    try:
-        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-            transport = conn.transport_cls
-    except Exception as exc:  # any failure means "down"; the text says which
-        return {"status": "down", "error": exc.__class__.__name__}
-    return {"status": "ok", "transport": transport}

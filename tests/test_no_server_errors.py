@@ -9,6 +9,7 @@ import pytest
 from axes.models import AccessAttempt
 
 from actions.models import ActionPoint, Status
+from tests.conftest import pass_two_step
 from tests.factories import ActionPointFactory, UserFactory
 
 LONG_USERNAME = "u" * 256
@@ -20,6 +21,7 @@ def admin(client, db):
     user.is_staff = user.is_superuser = True
     user.save()
     client.force_login(user)
+    pass_two_step(client, user)  # the admin asks for the second step first
     return client
 
 

@@ -69,15 +69,15 @@ def world(plan, organizations, partner_iom, partner_acted, coordinator, viewer, 
 
 def _url(template: str, world: dict, **more: int) -> str:
     entry = world["item"].updates.order_by("pk").first()
-    return template.format(
-        item=world["item"].pk,
-        plan=world["plan"].pk,
-        meeting=world["meeting"].pk,
-        link=world["link"].pk,
-        entry=entry.pk,
-        person=world["person"].pk,
-        **more,
-    )
+    keys = {
+        "item": world["item"].pk,
+        "plan": world["plan"].pk,
+        "meeting": world["meeting"].pk,
+        "link": world["link"].pk,
+        "entry": entry.pk,
+        "person": world["person"].pk,
+    }
+    return template.format(**{**keys, **more})
 
 
 def _expect_login(response) -> None:

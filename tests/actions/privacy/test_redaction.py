@@ -106,7 +106,9 @@ def test_a_confirmed_note_never_reaches_a_digest(scenario):
         assert PHONE not in body
         assert "Ring Amal" not in body
         assert "note withheld" in body
-    assert "Waiting for the IMWG." in mail.text  # other notes still travel
+    # B-2's entry in "What changed" still counts both changes; only the note is withheld
+    # (other items' notes travel: tests/actions/digests/test_content.py).
+    assert "B-2 Information sharing protocol (Blocked): 2 changes" in mail.text
 
 
 # --- The triggers, with raw SQL ---------------------------------------------------------

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from actions.models import ActionPlan, ActionPoint
+from tests.conftest import pass_two_step
 from tests.factories import UserFactory
 
 SAMPLE_CODES = {"A-5", "B-1", "B-2", "B-7", "B-8", "C-4", "C-5", "C-8.5"}
@@ -18,7 +19,9 @@ SAMPLE_CODES = {"A-5", "B-1", "B-2", "B-7", "B-8", "C-4", "C-5", "C-8.5"}
 
 def client_of(username: str) -> Client:
     client = Client()
-    client.force_login(User.objects.get(username=username))
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    pass_two_step(client, user)  # the demo coordinator, like any coordinator, has two steps
     return client
 
 
