@@ -44,7 +44,7 @@ def sign_in_wait(request: HttpRequest, username: str) -> int:
         if failures.count() >= settings.SIGN_IN_ADDRESS_LIMIT:
             oldest = failures.order_by("at").values_list("at", flat=True).first()
             return _minutes_until((oldest or now) + WINDOW, now)
-    if not username:
+    if not username or "\x00" in username:  # the sign-in form refuses a NUL itself
         return 0
     failures = _recent(SecurityEventKind.SIGN_IN_FAILED, now, username=username[:150])
     count = failures.count()

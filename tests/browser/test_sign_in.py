@@ -71,7 +71,7 @@ def test_five_wrong_passwords_show_the_lockout_page(browser, live_server, screen
 
 
 def test_forgotten_password_is_reset_through_the_mailed_link(
-    browser, live_server, screenshot, mailoutbox
+    browser, live_server, screenshot, mailoutbox, tasks_in_process
 ):
     UserFactory(username="amina", email="amina@example.org")
     use_window(browser, PHONE)
