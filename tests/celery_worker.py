@@ -1,6 +1,6 @@
 """A real Celery worker for a test: a subprocess on the test database (PostgreSQL, committed
-data) and the suite's Redis, its queue purged first. Used by the import and digest fault
-tests; ``tests/actions/digests/test_worker.py`` keeps its own older copy."""
+data) and the suite's Redis, its queue purged first. Used by every test that needs a worker:
+imports, digests, notices, password resets."""
 
 import contextlib
 import os
@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import pytest
 from celery import Celery
@@ -21,6 +21,12 @@ from django.db import connection
 from tests.conftest import need_service
 
 READY_TIMEOUT = 60  # seconds for the worker to start
+
+
+def own_redis_db(url: str, number: int) -> str:
+    """The suite's Redis at another database number: a test's own queue."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{number}", query=""))
 
 
 def database_url() -> str:
@@ -63,10 +69,15 @@ class Worker:
 
 @contextlib.contextmanager
 def celery_worker(
-    redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **env: str
+    redis_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    purge: bool = True,
+    **env: str,
 ) -> Iterator[Worker]:
     """Start a worker (one process) with these extra environment variables; yield it once
-    ready; stop it after."""
+    ready; stop it after. ``purge=False`` keeps tasks the test queued before the start."""
     need_service(
         connection.vendor == "postgresql",
         "PostgreSQL (DATABASE_URL=postgres://...), so that the worker shares the test database",
@@ -74,8 +85,9 @@ def celery_worker(
     # Celery prefers the CELERY_BROKER_URL variable to the broker= argument.
     monkeypatch.setenv("CELERY_BROKER_URL", redis_url)
     client = Celery("test-client", broker=redis_url)
-    with client.connection_for_write() as conn:
-        conn.default_channel.queue_purge("celery")
+    if purge:
+        with client.connection_for_write() as conn:
+            conn.default_channel.queue_purge("celery")
     log_file = tmp_path / f"worker-{uuid.uuid4().hex[:8]}.log"
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
         [
