@@ -65,6 +65,7 @@ def measure(log: Callable[[str], None], rows: int = ROWS) -> dict[str, Any]:
     # The machine's load moves these figures a lot: kept beside them.
     result["load_1m"] = round(os.getloadavg()[0], 2)
     result["cores"] = os.cpu_count()
+    result["rows"] = rows
     for step in ("create", "update"):
         got = result[step]
         log(

@@ -25,10 +25,14 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import Resolver404, resolve  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
-from actions.models import ActionPoint  # noqa: E402
+from actions.models import ActionPlan, ActionPoint  # noqa: E402
 from actions.synthetic import PLAN_KEY  # noqa: E402
 from participants.models import Organization, Person  # noqa: E402
+from pimtracker.security import mfa, sessions  # noqa: E402
 
 PAGE_SIZE = 50
 DEEP_PAGE = 500
@@ -57,6 +61,13 @@ def sign_in(username: str) -> str:
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # Signed in now, and past the second step where the role asks for one, as a browser is
+    # after the sign-in page: otherwise a coordinator's pages answer with the code's page.
+    session[sessions.STARTED] = session[sessions.SEEN] = timezone.now().timestamp()
+    if mfa.is_required(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        device = device or TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
@@ -106,6 +117,7 @@ def pages() -> list[Page]:
     acronym = partner.organization.acronym
     item = item_with_journal()
     code = f"C-{max(1, total // 8)}"
+    plan = ActionPlan.objects.get(key=PLAN_KEY)
     return [
         Page("dashboard", "/", COORDINATOR),
         Page("list", "/actions/", COORDINATOR),
@@ -120,6 +132,9 @@ def pages() -> list[Page]:
         Page("search-code", f"/actions/?q={code}", COORDINATOR, note=f"one item's code, {code}"),
         Page("my-items", "/my/", partner.user.username, note=f"{acronym} partner"),
         Page("detail", f"/actions/{item.pk}/", COORDINATOR, note=item.code),
+        Page("plan", f"/plans/{plan.pk}/", COORDINATOR, note="first items of every area"),
+        Page("organization", f"/organizations/{acronym}/", COORDINATOR, note=acronym),
+        Page("api-list", "/api/actions/", COORDINATOR, note="JSON, first page"),
         Page("export-csv", "/actions/export.csv", COORDINATOR, note="every item"),
     ]
 

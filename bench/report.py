@@ -137,10 +137,98 @@ def markdown(results: dict[str, Any]) -> str:
                 f"\nCSV export at {row['size']:,} rows: the largest worker grew by "
                 f"{row['growth_mb']:,.1f} MB while serving it ({row['bytes']:,} bytes a response)."
             )
+    lines += _peer_lines(results)
+    lines += _import_lines(results.get("imports"))
     if results.get("missing"):
         lines += ["", "Not yet available: " + ", ".join(sorted(set(results["missing"]))) + "."]
     lines += ["", *_digest_lines(results.get("digests"))]
     return "\n".join(lines) + "\n"
+
+
+# Redmine's pages, as bench/peer.py names them, in the words of the table.
+PEER_PAGES = {
+    "list": "list",
+    "filtered": "filtered list",
+    "issue": "issue with journal",
+    "api": "JSON API",
+}
+# Each of our pages beside the Redmine page that does the same job. Pages Redmine has no
+# match for (the dashboard, search, the plan) stand beside its list, the page a Redmine user
+# starts from.
+NEAREST = {
+    "dashboard": "list",
+    "list": "list",
+    "list-filtered": "filtered",
+    "list-deep": "list",
+    "search": "list",
+    "search-code": "list",
+    "my-items": "filtered",
+    "detail": "issue",
+    "plan": "list",
+    "organization": "filtered",
+    "api-list": "api",
+}
+# The issue's targets: p50 at most a tenth of Redmine's list, 10x its throughput on these.
+TARGET_RATIO = 0.1
+TARGET_THROUGHPUT = 10
+THROUGHPUT_PAGES = {"list", "list-filtered", "detail"}
+
+
+def _peer_lines(results: dict[str, Any]) -> list[str]:
+    """Each of our pages beside Redmine's, measured at the same size in the same run."""
+    redmine = results.get("redmine") or {}
+    if not redmine:
+        reason = results.get("peer_reason") or "not measured in this run"
+        return ["", f"Redmine side by side: {reason}."]
+    lines = [
+        "",
+        "Side by side with Redmine 5 (Debian's packages, puma with 2 workers, same data shape,"
+        " measured at each size just before our pages): our p50 as a share of Redmine's list"
+        f" (target at most {TARGET_RATIO}) and of its nearest page, and our throughput at"
+        f" concurrency 8 as a multiple of that page's (target {TARGET_THROUGHPUT}x on the list,"
+        " the filtered list and the detail page).",
+        "",
+        "| size | page | ours p50 ms | Redmine list p50 ms | / list | nearest Redmine page"
+        " | its p50 ms | / nearest | ours req/s @8 | its req/s @8 | x throughput |",
+        "|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in results["pages"]:
+        theirs = redmine.get(str(row["size"]))
+        nearest = NEAREST.get(row["page"])
+        if not theirs or not nearest or "list" not in theirs or nearest not in theirs:
+            continue
+        listed, peer = theirs["list"], theirs[nearest]
+        to_list = row["p50_ms"] / listed["p50_ms"]
+        to_peer = row["p50_ms"] / peer["p50_ms"]
+        times = row["rps_8"] / peer["rps_8"] if peer["rps_8"] else None
+        met = to_list <= TARGET_RATIO and (
+            row["page"] not in THROUGHPUT_PAGES or (times or 0) >= TARGET_THROUGHPUT
+        )
+        lines.append(
+            f"| {row['size']:,} | {row['page']}{'' if met else ' (target missed)'}"
+            f" | {_num(row['p50_ms'])} | {_num(listed['p50_ms'])} | {_num(to_list, 2)}"
+            f" | {PEER_PAGES[nearest]} | {_num(peer['p50_ms'])} | {_num(to_peer, 2)}"
+            f" | {_num(row['rps_8'])} | {_num(peer['rps_8'])} | {_num(times, 1)} |"
+        )
+    return lines
+
+
+def _import_lines(imports: dict[str, Any] | None) -> list[str]:
+    if not imports:
+        return []
+    if imports.get("reason"):
+        return ["", f"Import of {imports['rows']:,} rows: failed ({imports['reason']})."]
+    steps = [
+        f"{step}d in {imports[step]['confirm_s']} s after confirming "
+        f"(upload {imports[step]['upload_s']} s, preview {imports[step]['preview_s']} s)"
+        for step in ("create", "update")
+        if step in imports
+    ]
+    return [
+        "",
+        f"Import of a {imports['rows']:,}-row spreadsheet through the pages, as a background"
+        f" run: " + "; ".join(steps) + f" (load average {imports.get('load_1m')}).",
+    ]
 
 
 def _digest_lines(digests: dict[str, Any] | None) -> list[str]:

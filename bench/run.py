@@ -7,8 +7,11 @@ latency at concurrency 1, throughput at concurrency 8, SQL queries per request, 
 workers' peak memory, and the same page's SQL through a bare view (the floor). Then the
 weekly digests to an SMTP server on loopback. Results: bench/results/latest.{json,md}.
 
+Redmine, the peer (bench/peer.py), is measured at each size just before our pages, in
+the same run, and the report sets each of our pages beside it.
+
     python bench/run.py [--sizes 1000,10000,100000] [--seconds 10] [--pages list,search]
-                        [--digests 1000,10000] [--quick]
+                        [--digests 1000,10000] [--no-peer] [--no-imports] [--quick]
 """
 
 import argparse
@@ -23,7 +26,7 @@ from typing import Any
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import database, digests, load, report, server
+from bench import database, digests, imports, load, peer, report, server
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / "data"  # captured SQL and sessions: never committed (.gitignore)
@@ -55,6 +58,18 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--digests",
         default="1000,10000",
         help="recipients per digest run, comma-separated; empty to skip (default 1000,10000)",
+    )
+    parser.add_argument(
+        "--peer",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="measure Redmine at each size too (needs root; default on)",
+    )
+    parser.add_argument(
+        "--imports",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time a 20,000-row spreadsheet import (default on)",
     )
     parser.add_argument(
         "--update",
@@ -137,6 +152,18 @@ def measure_page(
     }
 
 
+def bench_peer(size: int, seconds: int, results: dict[str, Any]) -> None:
+    """Redmine at ``size``, or why not, into ``results["redmine"]``."""
+    if results.get("peer_reason"):
+        return
+    try:
+        results["redmine"][str(size)] = peer.measure(size, seconds, log)
+    except subprocess.CalledProcessError as failure:
+        reason = f"Redmine at {size:,}: {Path(failure.cmd[-2]).name} failed"
+        log(reason)
+        results["missing"].append(reason)
+
+
 def bench_size(size: int, seconds: int, pages: set[str], results: dict[str, Any]) -> None:
     floor_file = WORK / f"floor-{size}.json"
     env = server.production_env(database.database_url(size), floor_file)
@@ -179,10 +206,21 @@ def main(argv: list[str]) -> int:
     }
     machine = results["machine"]
     log(f"load average {machine['load_average_start']} on {machine['cores']} cores")
+    results["redmine"] = {}
+    if args.peer:
+        try:
+            peer.install(args.seconds, log)
+        except peer.PeerUnavailable as reason:
+            log(f"Redmine not measured: {reason}")
+            results["peer_reason"] = str(reason)
+    else:
+        results["peer_reason"] = "not asked for (--no-peer)"
     for size in args.sizes:
+        bench_peer(size, args.seconds, results)
         bench_size(size, args.seconds, args.pages, results)
     results["digests"] = digests.measure(args.digests, log)
-    results["imports"] = __import__("bench.imports").imports.measure(log)  # 20,000 rows
+    if args.imports:
+        results["imports"] = imports.measure(log)  # 20,000 rows
     if args.update:
         results = report.merge(report.latest(), results)
     json_path, md_path = report.write(results)
