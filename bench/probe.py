@@ -59,7 +59,7 @@ def sign_in(username: str) -> str:
     user = User.objects.get(username=username)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     # Signed in now, and past the second step where the role asks for one, as a browser is
     # after the sign-in page: otherwise a coordinator's pages answer with the code's page.

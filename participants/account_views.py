@@ -30,7 +30,7 @@ class SetPasswordView(PasswordResetConfirmView):
     template_name = "participants/set_password.html"
     post_reset_login = True
     # Two backends are configured (django-axes first); the account signs in through Django's.
-    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    post_reset_login_backend = "actions.permissions.RoleReadingBackend"
     success_url = reverse_lazy("landing")
 
     def get_user(self, uidb64: str):

@@ -91,9 +91,9 @@ def test_the_item_page_costs_the_same_with_many_comments(
 ):
     for i in range(n):
         comments.add_comment(action_point=item, by=partner_acted.user, text=f"Comment {i}")
-    # Session, user, role and person, the item, leads, focal points, sub-items, journal,
+    # Session, user with role and person, the item, leads, focal points, sub-items, journal,
     # the meetings that discussed it and its links (tests/actions/test_query_counts.py).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = partner_iom.get(f"/actions/{item.pk}/")
     assert html_of(response).count('<li class="comment">') == n
 

@@ -194,10 +194,9 @@ def test_it_runs_the_same_queries_for_4_items_as_for_40(
     )
     change_action_points(items, by=coordinator.user, note=[f"Note {i}" for i in range(n)])
     expected = (
-        2  # the session; the user
-        # The user's groups and person (the role; prepared by; the navigation's "My items"
-        # link).
-        + 1
+        # The session; the user with its groups and person (the role; prepared by; the
+        # navigation's "My items" link).
+        2
         + 1  # the plan and its forum
         + 1  # its areas
         + 2  # its items, with their lead organisations

@@ -126,8 +126,7 @@ def test_the_meeting_list_reads_a_fixed_number_of_queries(
 ):
     _meetings(count, imported, coordinator)
     with django_assert_num_queries(
-        2  # the session; the user
-        + 1  # the user's groups and person (role)
+        2  # the session; the user with its groups and person (role)
         + 1  # the count, for the pages
         + 1  # a page of meetings, their forum, their counts of items and decisions
         + 1  # their organisations
@@ -148,8 +147,7 @@ def test_a_meeting_page_reads_a_fixed_number_of_queries(
             meeting=meeting, by=coordinator.user, action_point=item, note="Agreed."
         )
     with django_assert_num_queries(
-        2  # the session; the user
-        + 1  # the user's groups and person (role)
+        2  # the session; the user with its groups and person (role)
         + 1  # the meeting and its forum
         + 1  # the organisations present
         + 1  # the items discussed, with their plan

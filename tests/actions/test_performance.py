@@ -20,9 +20,9 @@ from actions.synthetic import PLAN_KEY, generate_load_data
 SIZES = [1, 50, 500]
 PAGE_SIZE = 50  # actions.views.PAGE_SIZE
 
-# What every signed-in page costs before its own work: the session, the user, and the
-# user's role groups with their person (the navigation's "My items" link) in one query.
-SIGNED_IN = 3
+# What every signed-in page costs before its own work: the session, and the user with its
+# role groups and person (the navigation's "My items" link) in one query.
+SIGNED_IN = 2
 # The list's filter form: plans, area codes, organisation and forum acronyms, in one query.
 FILTER_CHOICES = 1
 # A page of the list: its COUNT (the paginator), its rows with plan and area joined, their

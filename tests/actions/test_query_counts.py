@@ -14,10 +14,10 @@ from tests.bulk import change_action_points, create_action_points, create_people
 SIZES = [5, 200]
 
 # What every signed-in request costs before the page's own work.
-SESSION_AND_USER = 2  # the session row; the user row
-# The user's role groups, person and organisation, in one query (actions.permissions): the
-# role, a partner's rights and the navigation's "My items" link all read it.
-ROLE_AND_PERSON = 1
+# The session row; the user row with its role groups, person and organisation, read in the
+# same query (actions.permissions.RoleReadingBackend): the role, a partner's rights and the
+# navigation's "My items" link all read it.
+SESSION_AND_USER = 2
 
 
 @pytest.fixture
@@ -69,7 +69,6 @@ def detailed_item(request, plan, organizations, partner_iom, coordinator):
 def test_dashboard(coordinator, rows, django_assert_num_queries):
     expected = (
         SESSION_AND_USER
-        + ROLE_AND_PERSON
         # The areas with their plans, and their items counted per status and overdue: a
         # subquery per count, each reading its area's range of the (area, status) index.
         + 1
@@ -83,14 +82,13 @@ def test_dashboard(coordinator, rows, django_assert_num_queries):
     with django_assert_num_queries(expected):
         response = coordinator.get("/")
     assert response.status_code == 200
-    assert expected == 8
+    assert expected == 7
 
 
 @pytest.mark.parametrize("rows", SIZES, indirect=True)
 def test_action_list(coordinator, rows, django_assert_num_queries):
     expected = (
         SESSION_AND_USER
-        + ROLE_AND_PERSON
         # The filter form's choices: plans, area codes, organisation and forum acronyms,
         # in one UNION ALL.
         + 1
@@ -102,14 +100,13 @@ def test_action_list(coordinator, rows, django_assert_num_queries):
     with django_assert_num_queries(expected):
         response = coordinator.get("/actions/?status=not_started&status=in_progress&sort=-due_date")
     assert response.status_code == 200
-    assert expected == 8
+    assert expected == 7
 
 
 @pytest.mark.parametrize("rows", SIZES, indirect=True)
 def test_action_list_filtered_by_organisation(partner_iom, rows, django_assert_num_queries):
     expected = (
         SESSION_AND_USER
-        + ROLE_AND_PERSON
         + 1  # the filter form's choices (one UNION ALL)
         + 1  # the organisation named in the filter, checked against the table
         + 3  # COUNT, the page of items, their lead organisations
@@ -119,14 +116,13 @@ def test_action_list_filtered_by_organisation(partner_iom, rows, django_assert_n
         response = partner_iom.get("/actions/?organization=acted&overdue=1")
     assert response.status_code == 200
     assert not response.context["form"].errors
-    assert expected == 9
+    assert expected == 8
 
 
 @pytest.mark.parametrize("rows", SIZES, indirect=True)
 def test_my_items(partner_iom, rows, django_assert_num_queries):
     expected = (
         SESSION_AND_USER
-        + ROLE_AND_PERSON
         # The first 50 of each group (overdue, due soon, open, closed) of their items (led
         # by IOM or as focal point) and each group's counts: one query, numbered and
         # counted per group by window functions.
@@ -141,14 +137,13 @@ def test_my_items(partner_iom, rows, django_assert_num_queries):
     every_group = (groups.overdue, groups.due_soon, groups.open, groups.closed)
     shown = response.content.decode().count('<td class="code">')
     assert shown == sum(min(group.total, 50) for group in every_group)
-    assert expected == 5
+    assert expected == 4
 
 
 @pytest.mark.parametrize("rows", SIZES, indirect=True)
 def test_plan_page(coordinator, plan, rows, django_assert_num_queries):
     expected = (
         SESSION_AND_USER
-        + ROLE_AND_PERSON
         + 1  # the plan, with its forum and source event joined
         + 1  # its areas with their counts per status and overdue (one GROUP BY)
         + 1  # the areas' learning outcomes (prefetch)
@@ -160,14 +155,13 @@ def test_plan_page(coordinator, plan, rows, django_assert_num_queries):
         response = coordinator.get(f"/plans/{plan.pk}/")
     assert response.status_code == 200
     assert response.content.decode().count('<td class="code">') == rows
-    assert expected == 9
+    assert expected == 8
 
 
 @pytest.mark.parametrize("rows", SIZES, indirect=True)
 def test_organisation_page(coordinator, rows, django_assert_num_queries):
     expected = (
         SESSION_AND_USER
-        + ROLE_AND_PERSON
         + 1  # the organisation
         + 1  # the items it leads counted per status and overdue (one GROUP BY)
         + 1  # the first 50 of them in plan order
@@ -179,14 +173,13 @@ def test_organisation_page(coordinator, rows, django_assert_num_queries):
     assert response.status_code == 200
     assert response.content.decode().count('<td class="code">') == min(rows, 50)
     assert response.context["data"].counts.total == rows
-    assert expected == 8
+    assert expected == 7
 
 
 @pytest.mark.parametrize("detailed_item", SIZES, indirect=True)
 def test_action_detail(partner_iom, detailed_item, django_assert_num_queries):
     expected = (
         SESSION_AND_USER
-        + ROLE_AND_PERSON
         + 1  # the item, with plan, area, forum and parent joined
         + 1  # its lead organisations (prefetch)
         + 1  # its focal points with their organisations (prefetch)
@@ -199,4 +192,4 @@ def test_action_detail(partner_iom, detailed_item, django_assert_num_queries):
         response = partner_iom.get(f"/actions/{detailed_item.pk}/")
     assert response.status_code == 200
     assert 'id="update-submit"' in response.content.decode()
-    assert expected == 10
+    assert expected == 9

@@ -87,8 +87,7 @@ def test_the_plan_page_reads_its_links_in_a_fixed_number_of_queries(
     for n in range(count):
         add_resource(owner=plan, url=f"https://example.org/{n}", label=f"L{n}", organizations=orgs)
     with django_assert_num_queries(
-        2  # the session; the user
-        + 1  # the user's groups and person (role)
+        2  # the session; the user with its groups and person (role)
         + 1  # the plan, with its forum and source event joined
         + 1  # its areas with their counts
         + 1  # the areas' learning outcomes

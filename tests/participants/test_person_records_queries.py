@@ -3,12 +3,12 @@
 import pytest
 
 from participants.models import Event, Participation
-from tests.actions.test_query_counts import ROLE_AND_PERSON, SESSION_AND_USER
+from tests.actions.test_query_counts import SESSION_AND_USER
 from tests.factories import PersonFactory
 
 
 def test_data_we_hold_page(viewer, django_assert_num_queries):
-    with django_assert_num_queries(SESSION_AND_USER + ROLE_AND_PERSON):
+    with django_assert_num_queries(SESSION_AND_USER):
         response = viewer.get("/data-we-hold/")
     assert response.status_code == 200
 
@@ -27,7 +27,6 @@ def test_the_plan_page_lists_its_events_people_in_one_query(
         Participation.objects.create(person=person, event=event, role="participant")
     expected = (
         SESSION_AND_USER
-        + ROLE_AND_PERSON
         + 1  # the plan, with its forum and source event joined
         + 1  # its areas with their counts (one GROUP BY)
         + 1  # the areas' learning outcomes (prefetch)

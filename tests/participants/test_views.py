@@ -127,12 +127,12 @@ def test_pages_run_a_constant_number_of_queries(
         dict(area=area, code=f"B-{i}", leads=[organizations["IOM"]]) for i in range(n)
     )
     create_organizations(dict(acronym=f"ORG{i:03d}") for i in range(n))
-    # Session, user, groups with the person (the role and the navigation); the COUNT and the
+    # Session; user with groups and person (the role and the navigation); the COUNT and the
     # page of organisations with their counts.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert viewer.get("/organizations/").status_code == 200
-    # Session, user, groups with the person (the role and the navigation); the organisation;
+    # Session; user with groups and person (the role and the navigation); the organisation;
     # the items it leads counted per status; the first 50 of them; their leads; its active
     # staff.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert viewer.get("/organizations/IOM/").status_code == 200

@@ -92,8 +92,8 @@ def test_the_log_page_runs_the_same_queries_whatever_its_size(
 ):
     for i in range(rows):
         log.record(None, log.Kind.SIGN_IN_FAILED, username=f"user{i}")
-    # the session; the user; role and person; the count; the page's rows
-    with django_assert_num_queries(5):
+    # the session; the user with role and person; the count; the page's rows
+    with django_assert_num_queries(4):
         assert coordinator.get("/security/log/").status_code == 200
 
 

@@ -256,8 +256,7 @@ def test_the_list_runs_the_same_queries_for_3_rows_as_for_60(
 ):
     rows(plan, organizations, partner_iom, n)
     expected = (
-        2  # the session; the user
-        + 1  # the user's groups and person (role)
+        2  # the session; the user with its groups and person (role)
         # no filter choices: the API shows no form (a plan or area given reads them once)
         + 1  # the count
         + 1  # the page's rows, with plan, area, parent and forum joined
@@ -292,8 +291,7 @@ def test_the_detail_runs_the_same_queries_whatever_its_journal(
     create_action_points(dict(area=area, code=f"C-8.{i + 1}", parent=item) for i in range(n))
     change_action_points([item] * n, by=partner_iom.user, note=[f"Note {i}" for i in range(n)])
     expected = (
-        2  # the session; the user
-        + 1  # the user's groups and person (role)
+        2  # the session; the user with its groups and person (role)
         + 1  # the item, with plan, area, forum and parent joined
         + 4  # its leads, focal points, sub-items, journal with authors and their people
         + 2  # the meetings that discussed it; its resources

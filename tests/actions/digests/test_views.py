@@ -118,10 +118,10 @@ def test_delivery_log_runs_a_fixed_number_of_queries(
     delivery.deliver_batch(delivery.prepare_week(s.PERIOD), period=s.PERIOD)
     url = reverse("digest_log") + f"?week={s.WEEK}"
     coordinator.get(url)  # warm the session and role caches
-    # session, user, role groups with the user's person (navigation), recent weeks, counts
-    # per status, the number of rows (for the pages), one page of deliveries with their
-    # people and organisations
-    with django_assert_num_queries(7):
+    # session, user with its role groups and person (navigation), recent weeks, counts per
+    # status, the number of rows (for the pages), one page of deliveries with their people
+    # and organisations
+    with django_assert_num_queries(6):
         coordinator.get(url)
 
 

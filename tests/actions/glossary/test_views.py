@@ -185,11 +185,10 @@ def test_the_dashboard_links_the_glossary(viewer):
     assert 'href="/glossary/"' in viewer.get("/").content.decode()
 
 
-def test_the_glossary_page_reads_in_four_queries(coordinator, django_assert_num_queries):
+def test_the_glossary_page_reads_in_three_queries(coordinator, django_assert_num_queries):
     ForumFactory(acronym="PWG")
     with django_assert_num_queries(
-        2  # the session; the user
-        + 1  # the user's role groups, person and organisation, in one query
+        2  # the session; the user with its role groups, person and organisation
         + 1  # every term, with the forum that agreed it joined
     ):
         response = coordinator.get("/glossary/")

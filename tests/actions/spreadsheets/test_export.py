@@ -189,8 +189,7 @@ def test_csv_streams_the_rows_in_chunks_with_two_queries_a_chunk(
     monkeypatch.setattr(export, "CHUNK_SIZE", chunk_size)
     chunks = -(-len(items) // chunk_size)
     expected = (
-        2  # the session; the user
-        + 1  # the user's groups and person (role)
+        2  # the session; the user with its groups and person (role)
         # no filter choices: an export shows no form
         + 1  # the rows, with plan, area, parent and forum joined (one cursor, read in chunks)
         + 2 * chunks  # each chunk's lead organisations; its focal points, with organisations
@@ -210,8 +209,8 @@ def test_csv_streams_the_rows_in_chunks_with_two_queries_a_chunk(
 def test_exports_read_the_filter_choices_only_to_check_a_plan_or_area(
     coordinator, items, plan, django_assert_num_queries, query, choices
 ):
-    # session, user, role, rows, leads, focal points, the security log's row
-    expected = 2 + 1 + 1 + 2 + 1 + choices
+    # session, user with role, rows, leads, focal points, the security log's row
+    expected = 2 + 1 + 2 + 1 + choices
     with django_assert_num_queries(expected):
         response = coordinator.get(f"/actions/export.csv?{query.format(plan=plan.pk)}")
         assert len(csv_rows(response)) > 1

@@ -65,8 +65,8 @@ def test_the_page_of_a_running_import_reloads_itself_with_rows_written(
     assert '<meta http-equiv="refresh" content="2">' in html
     assert "Checking the file against the site as it is now" in html
     ImportRun.objects.filter(pk=run.pk).update(state="running", total=20000, done=7500)
-    # The session, the user, their role and person, the run: whatever the import's size.
-    with django_assert_num_queries(4):
+    # The session, the user with their role and person, the run: whatever the import's size.
+    with django_assert_num_queries(3):
         html = coordinator.get(url).content.decode()
     assert "7500 of 20000 rows written." in html
     assert '<progress max="20000" value="7500">38%</progress>' in html
