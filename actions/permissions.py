@@ -7,6 +7,7 @@ asking again costs no query.
 """
 
 import enum
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -101,7 +102,8 @@ def _read_role_and_person(user: AuthUser) -> tuple[Role, Person | None]:
     return _role_of_row(user, account)
 
 
-def _role_of_row(user: AuthUser, account: AuthUser) -> tuple[Role, Person | None]:
+def _role_of_row(user: AuthUser, account: Any) -> tuple[Role, Person | None]:
+    """The role from a row of ``_accounts_with_roles`` (its annotations are not typed)."""
     try:
         person = account.person
     except Person.DoesNotExist:
