@@ -314,6 +314,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 + 64 * 1024
 
 # --- Security (checked by `manage.py check --deploy`) -----------------------------------
+# --- Cache and sessions ----------------------------------------------------------------
+# With CACHE_URL (Redis), one cache for every process and host: the e-mail links' throttle
+# counts across them, and sessions are read from the cache before the database (cached_db),
+# a query fewer on every page. Without it each process has its own memory and sessions stay
+# in the database alone: a per-process copy would keep a signed-out session working in the
+# other processes.
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "pimtracker",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
 # Security: a session ends after SESSION_IDLE_HOURS without a request, and SESSION_MAX_DAYS
 # after its sign-in whatever the activity (pimtracker/security/sessions.py).
 SESSION_COOKIE_AGE = int(env.float("SESSION_IDLE_HOURS", default=8) * 60 * 60)

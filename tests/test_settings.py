@@ -31,6 +31,7 @@ SETTINGS_VARIABLES = (
     "SESSION_MAX_DAYS",
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
+    "CACHE_URL",
 )
 # The settings a test may look at; lazy translations (LANGUAGES) cannot be printed before
 # Django is set up, so the child prints only these.
@@ -54,6 +55,8 @@ SHOWN = (
     "CSRF_COOKIE_NAME",
     "SESSION_COOKIE_AGE",
     "SESSION_ABSOLUTE_LIFETIME",
+    "SESSION_ENGINE",
+    "CACHES",
 )
 PRODUCTION_KEY = "k" * 20 + "-a-long-random-production-secret-key-for-tests"
 
@@ -199,3 +202,16 @@ def test_with_a_broker_tasks_go_to_it():
     s = settings_with(CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
     assert s["CELERY_TASK_ALWAYS_EAGER"] is False
     assert s["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/0"
+
+
+def test_without_a_cache_url_sessions_stay_in_the_database():
+    s = settings_with()
+    assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
+    assert s["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def test_a_cache_url_shares_the_cache_and_reads_sessions_from_it():
+    s = settings_with(CACHE_URL="redis://127.0.0.1:6379/3")
+    assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert s["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["CACHES"]["default"]["LOCATION"] == "redis://127.0.0.1:6379/3"

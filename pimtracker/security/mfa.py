@@ -11,6 +11,9 @@ and makes each further try wait longer) and a ``StaticDevice`` holding ten singl
 recovery codes, shown once, when two-step sign-in is turned on.
 """
 
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -118,6 +121,9 @@ def remove_devices(user: User) -> None:
 def sign_out_everywhere(user: User) -> None:
     """End every stored session of ``user``. Sessions hold their user only in their encoded
     data, so each is decoded: a rare action (an MFA reset) on a small site's sessions."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.all().iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
+            # Through the session engine, not the row: a cached session (CACHE_URL) must
+            # leave the cache too, or it would go on working.
+            store(session_key=session.session_key).delete()
