@@ -12,7 +12,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Case, F, IntegerField, OrderBy, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, OrderBy, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -20,12 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Forum, Organization
 
+from . import search
 from .models import (
     REPORT_ORDER,
     ActionPlan,
     ActionPoint,
     ActionPointQuerySet,
-    ActionUpdate,
     Area,
     Status,
 )
@@ -250,19 +250,7 @@ class ActionPointFilter(django_filters.FilterSet):
         return queryset.overdue(timezone.localdate())
 
     def filter_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
-            return queryset
-        # Comments are searched too: what partners said about an item is part of it.
-        commented = ActionUpdate.objects.filter(
-            kind=ActionUpdate.Kind.COMMENT, note__icontains=value
-        ).values("action_point")
-        return queryset.filter(
-            Q(code__icontains=value)
-            | Q(title__icontains=value)
-            | Q(description__icontains=value)
-            | Q(pk__in=commented)
-        )
+        return search.search(queryset, value)
 
     def sort_by(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         descending = value.startswith("-")

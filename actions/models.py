@@ -7,6 +7,7 @@ the query vocabulary (``ActionPoint.objects.open()``, ``.overdue(today)``).
 import datetime
 from collections.abc import Callable, Iterable
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -145,6 +146,11 @@ class ActionPointQuerySet(models.QuerySet):
         return self.order_by(*REPORT_ORDER)
 
 
+class ActionPointManager(models.Manager.from_queryset(ActionPointQuerySet)):  # type: ignore[misc]
+    def get_queryset(self) -> ActionPointQuerySet:
+        return super().get_queryset().defer("search_document")
+
+
 class ActionPoint(Provenance, models.Model):
     plan = models.ForeignKey(
         ActionPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="action_points"
@@ -200,7 +206,12 @@ class ActionPoint(Provenance, models.Model):
         _("area order"), default=0, db_default=0, editable=False
     )
 
-    objects = ActionPointQuerySet.as_manager()
+    # Text search on PostgreSQL (actions/search.py): code and title, description and every
+    # journal note as one tsvector, written by database triggers (migration 0021) on every
+    # path, bulk ones included; NULL on SQLite. Never read into Python: the manager defers it.
+    search_document = SearchVectorField(null=True, editable=False)
+
+    objects = ActionPointManager()
 
     # Not a column: annotated by the selectors (``sample_data.sample_rows``).
     has_sample_data: bool

@@ -38,6 +38,8 @@ def production_env(database_url: str, floor_file: Path) -> dict[str, str]:
         BENCH_FLOOR_FILE=str(floor_file),
         STATIC_ROOT=str(STATIC_ROOT),
         DJANGO_SETTINGS_MODULE="pimtracker.settings",
+        # As in production with more than one process: sessions and the cache in Redis.
+        CACHE_URL=os.environ.get("CACHE_URL", "redis://127.0.0.1:6379/2"),
     )
     return env
 
