@@ -15,7 +15,7 @@ SITE_URL := http://$(HOST):$(PORT)
 endif
 RUN_ENV := SITE_URL='$(SITE_URL)'
 
-.PHONY: install run test lint fmt bench messages clean
+.PHONY: install run test lint fmt bench bench-scaling messages clean
 
 install: $(VENV)/.installed
 
@@ -55,6 +55,10 @@ fmt: install
 
 bench: install
 	$(PY) bench/run.py
+
+# Two gunicorn instances and two Celery workers on one PostgreSQL and Redis (README, "Scaling").
+bench-scaling: install
+	$(PY) bench/scaling.py
 
 # The Arabic catalogue. makemessages adds the new strings to locale/ar/LC_MESSAGES/django.po;
 # translate them there, then run this again to compile. Both the .po and the .mo are
