@@ -7,7 +7,6 @@ the query vocabulary (``ActionPoint.objects.open()``, ``.overdue(today)``).
 import datetime
 from collections.abc import Callable, Iterable
 
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -146,11 +145,6 @@ class ActionPointQuerySet(models.QuerySet):
         return self.order_by(*REPORT_ORDER)
 
 
-class ActionPointManager(models.Manager.from_queryset(ActionPointQuerySet)):  # type: ignore[misc]
-    def get_queryset(self) -> ActionPointQuerySet:
-        return super().get_queryset().defer("search_document")
-
-
 class ActionPoint(Provenance, models.Model):
     plan = models.ForeignKey(
         ActionPlan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="action_points"
@@ -206,12 +200,7 @@ class ActionPoint(Provenance, models.Model):
         _("area order"), default=0, db_default=0, editable=False
     )
 
-    # Text search on PostgreSQL (actions/search.py): code and title, description and every
-    # journal note as one tsvector, written by database triggers (migration 0021) on every
-    # path, bulk ones included; NULL on SQLite. Never read into Python: the manager defers it.
-    search_document = SearchVectorField(null=True, editable=False)
-
-    objects = ActionPointManager()
+    objects = ActionPointQuerySet.as_manager()
 
     # Not a column: annotated by the selectors (``sample_data.sample_rows``).
     has_sample_data: bool
@@ -299,6 +288,7 @@ class ActionPoint(Provenance, models.Model):
 # because Django registers an app's models from its ``models`` module.
 from .api.models import ApiToken  # noqa: E402
 from .calendar_feed.models import CalendarFeed  # noqa: E402
+from .derived import ProgressOpenDueCount, ProgressStatusCount, SearchDocument  # noqa: E402
 from .digests.models import DeliveryState, DigestDelivery, DigestKind  # noqa: E402
 from .email_links.models import EmailLinkSettings  # noqa: E402
 from .glossary.models import GlossaryTerm, TermStatus  # noqa: E402
@@ -328,8 +318,11 @@ __all__ = [
     "Meeting",
     "Notice",
     "NoticeDelivery",
+    "ProgressOpenDueCount",
+    "ProgressStatusCount",
     "Resource",
     "SavedView",
+    "SearchDocument",
     "Status",
     "TermStatus",
     "UpdateKind",

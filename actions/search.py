@@ -6,7 +6,8 @@ of a longer word ("referral pathway" finds "referral pathways"), without regard 
 Items whose code or title has the words come first, then the others; each group in plan
 order (a sort the reader chooses wins).
 
-PostgreSQL finds them through ``search_document`` and its GIN index (migration 0021: the
+PostgreSQL finds them through their search documents (actions/derived.py) and a GIN index
+(migration 0021: the
 ``pim_search`` configuration drops accents and does not stem, so that Arabic and English
 words are matched as written): a single word as a lexeme, several words by their pairs of
 neighbours, so that a phrase of common words reads only the items that have it. SQLite,
@@ -19,8 +20,9 @@ from django.contrib.postgres.search import SearchQuery, SearchQueryField
 from django.db import connection
 from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, QuerySet, Value, When
 
+from .derived import SearchDocument
 from .journal import ActionUpdate
-from .models import REPORT_ORDER
+from .models import REPORT_ORDER, ActionPoint
 
 CONFIG = "pim_search"
 # Letters and digits of any script; everything else (quotes, operators, backslashes) only
@@ -34,18 +36,23 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     if not text:
         return queryset
     # A code as typed ("C-12"): codes are not words, and have no spaces.
-    by_code = Q(code__icontains=text) if len(text.split()) == 1 else Q(pk__in=[])
+    code_like = len(text.split()) == 1
+    by_code = Q(code__icontains=text) if code_like else Q(pk__in=[])
     if connection.vendor == "postgresql":
         words = WORD.findall(text.lower())
-        if not words:
-            found = by_code
-        elif len(words) == 1:
+        found_ids = ActionPoint.objects.filter(by_code).values("pk")
+        if len(words) == 1:
             word = SearchQuery(f"'{words[0]}':*", search_type="raw", config=CONFIG)
-            found = Q(Matches(word)) | by_code
-        else:
-            found = Q(Matches(WordPairs(words))) | by_code
+            found_ids = _documents(word).union(found_ids) if code_like else _documents(word)
+        elif words:
+            pairs = _documents(WordPairs(words))
+            found_ids = pairs.union(found_ids) if code_like else pairs
+        # One list of ids, so that each part reads its own index (an OR would read every item).
+        found = Q(pk__in=found_ids)
     else:
-        noted = ActionUpdate.objects.filter(note__icontains=text).values("action_point")
+        # A redacted note's words are gone; so is the placeholder that replaced them.
+        unredacted = ActionUpdate.objects.filter(redacted_at__isnull=True)
+        noted = unredacted.filter(note__icontains=text).values("action_point")
         found = (
             by_code | Q(title__icontains=text) | Q(description__icontains=text) | Q(pk__in=noted)
         )
@@ -60,15 +67,20 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     return queryset.filter(found).annotate(search_rank=rank).order_by("search_rank", *order)
 
 
+def _documents(query: Func) -> QuerySet:
+    """The items whose search document (actions/derived.py) matches ``query``."""
+    return SearchDocument.objects.filter(Matches(query)).values("action_point_id")
+
+
 class Matches(Func):
-    """``search_document @@ query``."""
+    """``document @@ query``."""
 
     arg_joiner = " @@ "
     template = "(%(expressions)s)"
     output_field = BooleanField()
 
     def __init__(self, query: Func) -> None:
-        super().__init__(F("search_document"), query)
+        super().__init__(F("document"), query)
 
 
 class WordPairs(Func):

@@ -31,7 +31,7 @@ from participants.models import Organization, Person
 from participants.person_records import former_staff_label
 from pimtracker.security.names import display_name, stored_name
 
-from . import permissions
+from . import permissions, progress_counts
 from .filters import ActionPointFilter, FilterChoices
 from .models import (
     REPORT_ORDER,
@@ -52,7 +52,6 @@ from .progress import (
     due_soon_until,
     open_q,
     overdue_q,
-    status_count_annotations,
 )
 from .sample_data import sample_rows
 
@@ -304,7 +303,7 @@ def plan_sections(
     queries: the areas with their counts (one GROUP BY), their learning outcomes, the first
     items of every area (numbered per area by a window function), their leads."""
     areas = (
-        plan.areas.annotate(**status_count_annotations("action_points", today))
+        plan.areas.annotate(**progress_counts.count_annotations("area", today))
         .order_by("order", "code")
         .prefetch_related(
             Prefetch("learning_outcomes", queryset=LearningOutcome.objects.order_by("order", "pk"))

@@ -7,14 +7,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from actions import permissions
+from actions import permissions, progress_counts
 from actions.models import ActionPoint
 from actions.permissions import User
-from actions.progress import StatusCounts, counts_of_row, status_count_annotations
+from actions.progress import StatusCounts, counts_of_row
 from actions.selectors import OrganizationProgress, item_table_rows
 
 from .models import AccessChange, Event, Organization, Participation, Person
@@ -91,9 +91,10 @@ ORGANIZATION_ITEMS_LIMIT = 50
 
 
 def organizations_with_counts(today: datetime.date, q: str = "") -> QuerySet[Organization]:
-    """Every organisation with its led items counted per status (one query a page)."""
+    """Every organisation with its led items counted per status (one query a page; on
+    PostgreSQL read from the counts kept on change, actions/progress_counts.py)."""
     queryset = Organization.objects.annotate(
-        **status_count_annotations("led_action_points", today), n_items=Count("led_action_points")
+        **progress_counts.count_annotations("organization", today)
     ).order_by("acronym")
     if q:
         queryset = queryset.filter(Q(acronym__icontains=q) | Q(name__icontains=q))

@@ -5,8 +5,13 @@ from django.apps import apps
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
-# Written by the site itself, never typed: the last SMTP error of a delivery.
-SYSTEM_TEXT = {("actions.DigestDelivery", "error"), ("actions.NoticeDelivery", "error")}
+# Written by the site itself, never typed: the last SMTP error of a delivery; a parsed
+# spreadsheet waiting for confirmation (bounded by the upload's own limits).
+SYSTEM_TEXT = {
+    ("actions.DigestDelivery", "error"),
+    ("actions.NoticeDelivery", "error"),
+    ("actions.PendingImport", "payload"),
+}
 
 
 def test_every_text_field_has_a_limit_and_its_validator():

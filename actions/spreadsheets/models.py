@@ -63,3 +63,17 @@ class ImportRun(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+class PendingImport(models.Model):
+    """A parsed spreadsheet waiting for its coordinator's confirmation (pending.py): in the
+    database, not on one server's disk, so that the preview, the confirmation and the
+    worker that applies it may each run on another host."""
+
+    token = models.CharField(max_length=64, primary_key=True)
+    # Signed and compressed by the site itself, never typed; bounded by the upload limit.
+    payload = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"import waiting since {self.created_at:%Y-%m-%d %H:%M}"

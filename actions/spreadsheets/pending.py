@@ -1,24 +1,25 @@
 """Spreadsheet imports waiting for the coordinator's confirmation.
 
 What waits is the parsed rows (``spreadsheet_rows.ParsedFile``) and the coordinator's
-choices for unknown organisations, never the uploaded file itself: a signed, compressed
-file under ``VAR_DIR/imports/``, named by a random token that only the coordinator's
-session knows. It is deleted when the import is applied or cancelled, or replaced by a new
-upload; it is refused after an hour (the signature carries its time), and files older than
-that are removed whenever a coordinator uploads a file. The session itself stays small:
-pages load it on every request.
+choices for unknown organisations, never the uploaded file itself: signed and compressed,
+in a ``PendingImport`` row keyed by a random token that only the coordinator's session
+knows (in the database, so that any web server and any worker can read it). It is deleted
+when the import is applied or cancelled, or replaced by a new upload; it is refused after
+an hour (the signature carries its time), and rows older than that are removed whenever a
+coordinator uploads a file. The session itself stays small: pages load it on every
+request.
 """
 
-import contextlib
+import datetime
 import re
 import secrets
 import time
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core import signing
+from django.utils import timezone
 
+from .models import PendingImport
 from .rows import ParsedFile
 
 MAX_AGE_SECONDS = 60 * 60
@@ -30,16 +31,10 @@ class PendingImportGone(Exception):
     """No such import waits for this user: applied, cancelled, expired or never there."""
 
 
-def _folder() -> Path:
-    folder = Path(settings.VAR_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _path(token: str) -> Path:
+def _checked(token: str) -> str:
     if not _TOKEN.fullmatch(token or ""):
         raise PendingImportGone()
-    return _folder() / f"{token}.signed"
+    return token
 
 
 def save(
@@ -49,23 +44,23 @@ def save(
     token: str = "",
 ) -> str:
     """Keep the parsed file (under ``token``, or a new one) and return the token."""
-    token = token or secrets.token_urlsafe(32)
+    token = _checked(token or secrets.token_urlsafe(32))
     payload = {"user": user.pk, "parsed": parsed.to_json(), "mapping": mapping or {}}
-    path = _path(token)
-    partial = path.with_suffix(".partial")
-    partial.write_text(signing.dumps(payload, salt=_SALT, compress=True), encoding="ascii")
-    partial.replace(path)
+    signed = signing.dumps(payload, salt=_SALT, compress=True)
+    PendingImport.objects.update_or_create(
+        token=token, defaults={"payload": signed, "created_at": timezone.now()}
+    )
     return token
 
 
 def load(token: str, user: AbstractBaseUser | AnonymousUser) -> tuple[ParsedFile, dict]:
     """The parsed file and the organisation choices; ``PendingImportGone`` if none."""
-    path = _path(token)
+    row = PendingImport.objects.filter(token=_checked(token)).first()
+    if row is None:
+        raise PendingImportGone()
     try:
-        payload = signing.loads(
-            path.read_text(encoding="ascii"), salt=_SALT, max_age=MAX_AGE_SECONDS
-        )
-    except (OSError, signing.BadSignature) as exc:
+        payload = signing.loads(row.payload, salt=_SALT, max_age=MAX_AGE_SECONDS)
+    except signing.BadSignature as exc:
         raise PendingImportGone() from exc
     if payload.get("user") != user.pk:
         raise PendingImportGone()
@@ -73,18 +68,11 @@ def load(token: str, user: AbstractBaseUser | AnonymousUser) -> tuple[ParsedFile
 
 
 def discard(token: str) -> None:
-    with contextlib.suppress(PendingImportGone):
-        _path(token).unlink(missing_ok=True)
+    PendingImport.objects.filter(token=token).delete()
 
 
 def sweep(now: float | None = None) -> int:
-    """Remove the files of imports nobody confirmed within the hour; returns how many."""
-    limit = (now or time.time()) - MAX_AGE_SECONDS
-    removed = 0
-    for path in _folder().glob("*.*"):
-        # A concurrent sweep may remove a file first.
-        with contextlib.suppress(FileNotFoundError):
-            if path.stat().st_mtime < limit:
-                path.unlink()
-                removed += 1
+    """Remove the imports nobody confirmed within the hour; returns how many."""
+    limit = datetime.datetime.fromtimestamp((now or time.time()) - MAX_AGE_SECONDS, datetime.UTC)
+    removed, _ = PendingImport.objects.filter(created_at__lt=limit).delete()
     return removed

@@ -14,7 +14,7 @@ import math
 import pytest
 from django.utils import timezone
 
-from actions.models import ActionPoint, Area, Status
+from actions.models import ActionPoint, ActionUpdate, Area, Status
 from actions.synthetic import PLAN_KEY, generate_load_data
 
 SIZES = [1, 50, 500]
@@ -176,18 +176,26 @@ def test_deep_page_sorted_by_due_date_continues_where_the_previous_page_ended(co
 
 @pytest.mark.parametrize("rows", [500], indirect=True)
 @pytest.mark.parametrize("query", ["referral pathway", "REFERRAL PATHWAY", "C-12", "c-12"])
-def test_search_finds_exactly_the_items_with_the_text_in_code_title_or_description(
+def test_search_finds_exactly_the_items_with_the_text_in_their_texts_or_notes(
     coordinator, rows, query
 ):
+    """Code, title, description or a journal note (actions/search.py); those with it in
+    the code or title first, each group in plan order."""
     needle = query.lower()
-    matching = [
-        item
-        for item in _synthetic_items()
-        if any(needle in text.lower() for text in (item.code, item.title, item.description))
-    ]
+    notes: dict[int, list[str]] = {}
+    for item_id, note in ActionUpdate.objects.values_list("action_point_id", "note"):
+        notes.setdefault(item_id, []).append(note)
+
+    def has(item: ActionPoint) -> bool:
+        texts = [item.code, item.title, item.description, *notes.get(item.pk, [])]
+        return any(needle in text.lower() for text in texts)
+
+    matching = _report_order([item for item in _synthetic_items() if has(item)])
     assert 0 < len(matching) <= PAGE_SIZE, "the search should fit on one page"
+    in_title = [i for i in matching if needle in i.code.lower() or needle in i.title.lower()]
+    expected = in_title + [i for i in matching if i not in in_title]
     response = coordinator.get("/actions/", {"q": query})
-    assert _codes(response) == [item.code for item in _report_order(matching)]
+    assert _codes(response) == [item.code for item in expected]
     assert response.context["page"].paginator.count == len(matching)
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from actions import bulk_changes, services
 from actions.models import ActionPoint, ActionUpdate, Status
 from actions.spreadsheets import pending as pending_imports
+from actions.spreadsheets.models import PendingImport
 from participants.models import Organization
 from tests.factories import ActionPointFactory
 
@@ -229,7 +230,7 @@ def test_confirming_applies_every_change_through_the_journal(
     assert entries[0].status_before == "in_progress" and entries[0].status_after == "done"
     assert entries[1].note == "Imported from plan.xlsx."
     # The waiting import is gone.
-    assert not list(pending_imports._folder().iterdir())
+    assert not PendingImport.objects.exists()
     assert coordinator.get("/actions/import/preview/").status_code == 302
 
 
@@ -352,10 +353,10 @@ def test_a_mapping_to_nothing_is_refused_with_a_message(coordinator, plan, items
 
 def test_cancelling_discards_the_waiting_import(coordinator, plan, items, var_dir):
     preview_of(coordinator, csv_file([row(plan, "B", "B-9", "X")]))
-    assert len(list((var_dir / "imports").iterdir())) == 1
+    assert PendingImport.objects.count() == 1
     response = coordinator.post("/actions/import/cancel/")
     assert response.status_code == 302
-    assert not list((var_dir / "imports").iterdir())
+    assert not PendingImport.objects.exists()
     assert coordinator.post("/actions/import/confirm/", {"fingerprint": "x"}).status_code == 302
     assert not ActionPoint.objects.filter(code="B-9").exists()
 
