@@ -138,10 +138,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # No JIT compilation: the pages' queries take milliseconds, and compiling one that the
     # planner thinks large (a window over 100,000 items) took 60 ms more than running it.
-    # work_mem as a sort of every item needs, in memory rather than on disk (per sort).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", "-c jit=off -c work_mem=16MB"
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
     # Wait for a writer instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
