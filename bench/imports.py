@@ -93,6 +93,8 @@ def _child(count: int) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from actions.models import ActionPoint, ImportRun
 
@@ -100,6 +102,11 @@ def _child(count: int) -> dict[str, Any]:
     user.groups.add(Group.objects.get_or_create(name="Coordinators")[0])
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
+    # Past the second step, as a coordinator's browser is after entering a code.
+    device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     plan = "libya-pim-2017"
     leads = ["IOM", "UNHCR", "ACTED", "DRC"]
 

@@ -71,13 +71,15 @@ def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         "rows": sorted(
             f"{page} at {size:,}" for page, size in {(r["page"], r["size"]) for r in new["pages"]}
         )
-        + [f"the digests for {n:,} recipients" for n in _digest_counts(new)],
+        + [f"the digests for {n:,} recipients" for n in _digest_counts(new)]
+        + (["the import"] if new.get("imports") else []),
     }
     return {
         **old,
         "pages": rows + list(fresh.values()),
         "missing": missing + new["missing"],
         "digests": new["digests"] if new["digests"].get("runs") else old.get("digests"),
+        "imports": new.get("imports") or old.get("imports"),
         "updates": [*old.get("updates", []), update],
     }
 

@@ -275,6 +275,17 @@ def run(seconds: int, changes: int) -> dict[str, Any]:
     return result
 
 
+def _plain(counts: dict[str, int]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in counts.items())
+
+
+def _copies(copies: dict[str, int]) -> str:
+    return ", ".join(
+        f"{people} received {'one copy' if n == '1' else n + ' copies'}"
+        for n, people in sorted(copies.items())
+    )
+
+
 def markdown(result: dict[str, Any]) -> str:
     rps = " + ".join(f"{v:,.1f}" for v in result["list_rps"].values())
     changes = ", ".join(f"{n} answered {code}" for code, n in sorted(result["changes"].items()))
@@ -290,10 +301,11 @@ def markdown(result: dict[str, Any]) -> str:
             f"- Status changes through both instances in turn, {WRITERS} coordinators at once:"
             f" {changes}; {result['journal_rows']} journal rows written"
             f" ({'one per change' if result['every_change_journaled'] else 'NOT one per change'}).",
-            f"- Weekly digests through both workers, during all that: {result['deliveries']};"
-            f" {result['recipients_receiving']} recipients received"
-            f" {result['copies_per_recipient']} (copies: recipients) in {result['digests_s']} s"
-            f" - {'exactly once each' if result['exactly_once'] else 'NOT exactly once'}.",
+            f"- Weekly digests through both workers, during all that: deliveries by state"
+            f" {_plain(result['deliveries'])}; of the {result['recipients_receiving']}"
+            f" recipients, {_copies(result['copies_per_recipient'])}, in {result['digests_s']} s:"
+            " "
+            f"{'exactly once each' if result['exactly_once'] else 'NOT exactly once'}.",
             f"- The dashboard's counts against the items' own COUNT, {result['counts']['cells']}"
             f" area and status cells: {'equal' if result['counts']['right'] else 'DIFFERENT'}.",
             "",
