@@ -22,12 +22,16 @@ from django.db import migrations, models
 
 OPEN = "('not_started', 'in_progress', 'blocked')"
 
-FORWARD = f"""
+INDEXES = """
 CREATE INDEX progress_status_organization ON actions_progress_status (organization_id)
     WHERE area_id = 0;
 CREATE INDEX progress_open_due_organization
     ON actions_progress_open_due (organization_id, due_date) WHERE area_id = 0;
+"""
 
+# Row triggers; migration 0024 replaces them with statement triggers and restores these
+# when reversed.
+ROW_TRIGGERS = f"""
 -- One item's part in the counts, added (delta 1) or taken away (-1): its area's rows, and
 -- the rows of the organisations leading it now.
 CREATE FUNCTION pim_count_item(item_id bigint, area bigint, item_status text, due date,
@@ -93,7 +97,9 @@ BEGIN
 END $$;
 CREATE TRIGGER lead_progress AFTER INSERT OR DELETE ON actions_actionpoint_lead_organizations
     FOR EACH ROW EXECUTE FUNCTION lead_progress();
+"""
 
+RECOUNT = f"""
 CREATE FUNCTION pim_recount_progress() RETURNS void LANGUAGE sql AS $$
     DELETE FROM actions_progress_status;
     DELETE FROM actions_progress_open_due;
@@ -126,6 +132,9 @@ DROP FUNCTION IF EXISTS pim_recount_progress();
 DROP INDEX IF EXISTS progress_status_organization;
 DROP INDEX IF EXISTS progress_open_due_organization;
 """
+
+
+FORWARD = INDEXES + ROW_TRIGGERS + RECOUNT
 
 
 def forward(apps, schema_editor) -> None:

@@ -98,6 +98,10 @@ def test_every_kind_of_write_keeps_the_counts(plan, organizations, coordinator):
     item.lead_organizations.remove(organizations["UNHCR"])
     item.lead_organizations.add(organizations["ACTED"])
     assert_right()
+    # A lead handed to another organisation in place, as a merge of organisations would.
+    leads = ActionPoint.lead_organizations.through.objects.filter(actionpoint=item)
+    leads.filter(organization=organizations["ACTED"]).update(organization=organizations["ECHO"])
+    assert_right()
     item.refresh_from_db()
     item.area = b
     item.due_date = today + datetime.timedelta(days=1)
@@ -186,6 +190,28 @@ def test_concurrent_changes_add_up(plan, organizations, coordinator):
     assert errors == []
     assert_right()
     assert dict(kept()[0])[(area.pk, 0, Status.DONE)] == 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_counts_stay_right_when_migration_0024_is_taken_back(plan, organizations):
+    """0024 replaced the row triggers with statement triggers; reversed, the row triggers
+    count again, and forward once more the statement triggers do."""
+    items = [
+        ActionPointFactory(
+            area=plan.areas.get(code="A"), code=f"A-{n}", leads=[organizations["IOM"]]
+        )
+        for n in range(3)
+    ]
+    try:
+        call_command("migrate", "actions", "0023", verbosity=0)
+        ActionPoint.objects.filter(pk=items[0].pk).update(status=Status.DONE)
+        items[1].lead_organizations.add(organizations["UNHCR"])
+        assert_right()
+    finally:
+        call_command("migrate", "actions", verbosity=0)
+    ActionPoint.objects.filter(pk__in=[i.pk for i in items]).update(status=Status.BLOCKED)
+    items[2].lead_organizations.clear()
+    assert_right()
 
 
 def test_the_search_document_follows_items_and_leaves_with_them(plan):
