@@ -136,9 +136,15 @@ class ActionPointQuerySet(models.QuerySet):
     def _led_or_focal(
         self, organizations: Iterable[int | None] | models.QuerySet, people: Iterable[int]
     ) -> "ActionPointQuerySet":
-        led = self.filter(lead_organizations__in=organizations).values("pk")
-        focal = self.filter(focal_points__in=people).values("pk")
-        return self.filter(Q(pk__in=led) | Q(pk__in=focal))
+        led = self.model.lead_organizations.through.objects.filter(
+            organization__in=organizations
+        ).values("actionpoint_id")
+        focal = self.model.focal_points.through.objects.filter(person__in=people).values(
+            "actionpoint_id"
+        )
+        # One set of ids, read from the two link tables' indexes: "id IN (led) OR id IN
+        # (focal)" made PostgreSQL test every item of the plan against both.
+        return self.filter(pk__in=led.union(focal))
 
     def report_order(self) -> "ActionPointQuerySet":
         """Plan order, read from the ``action_point_plan_order`` index rather than sorted."""

@@ -138,7 +138,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # No JIT compilation: the pages' queries take milliseconds, and compiling one that the
     # planner thinks large (a window over 100,000 items) took 60 ms more than running it.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Random reads priced as on an SSD with the tables in memory, as PostgreSQL's manual
+    # suggests for such servers: at the default (4) PostgreSQL read every item to find a
+    # partner's 4,300 of 100,000 rather than fetch them by key (55 ms against 26 ms).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c jit=off -c random_page_cost=1.1"
+    )
 else:
     # Wait for a writer instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

@@ -194,6 +194,17 @@ def test_plan_page_shows_the_first_hundred_items_of_an_area_in_reading_order(
     assert "Not started: 120; Done: 13; Overdue: 0" in area_b
 
 
+def test_a_sub_item_whose_parent_is_in_another_area_keeps_its_own_place(viewer, plan, long_area):
+    parents = {i.code: i for i in ActionPoint.objects.filter(code__in=["B-1", "B-98"])}
+    area_a = plan.areas.get(code="A")
+    save_items([item(area_a, 0, code="A-0.1", parent=parents["B-1"])])
+    save_items([item(area_a, 3, code="A-3.1", parent=parents["B-98"])])
+    page = viewer.get(f"/plans/{plan.pk}/").content.decode()
+    assert codes_in(section(page, "area-a")) == ["A-0.1", "A-1", "A-2", "A-3.1"]
+    area_b = codes_in(section(page, "area-b"))
+    assert area_b == [f"B-{n}" for n in range(1, 99)] + ["B-98.1", "B-98.2"]
+
+
 def test_plan_page_links_a_long_area_to_the_list_of_all_its_items(viewer, plan, long_area):
     page = viewer.get(f"/plans/{plan.pk}/").content.decode()
     area_b = section(page, "area-b")
