@@ -59,7 +59,7 @@ from .sample_data import sample_rows
 # Pages that list someone's or something's items show this many of each group, with the
 # group's count and a link to the list for the rest: rendering rows is what a page costs.
 MY_ITEMS_GROUP_LIMIT = 50
-PLAN_AREA_LIMIT = 100
+PLAN_AREA_LIMIT = 50
 
 
 # --- Shared pieces -------------------------------------------------------------------

@@ -167,7 +167,7 @@ def test_my_items_with_few_items_show_them_all_without_a_link(
 
 @pytest.fixture
 def long_area(plan):
-    """Area B with 130 items (every tenth done) and three sub-items of B-98 placed at the
+    """Area B with 130 items (every tenth done) and three sub-items of B-48 placed at the
     end of the area; area A with two items."""
     area = plan.areas.get(code="B")
     items = save_items(
@@ -176,33 +176,31 @@ def long_area(plan):
             for n in range(1, 131)
         ]
     )
-    parent = next(i for i in items if i.code == "B-98")
-    save_items([item(area, 500 + n, code=f"B-98.{n}", parent=parent) for n in (1, 2, 3)])
+    parent = next(i for i in items if i.code == "B-48")
+    save_items([item(area, 500 + n, code=f"B-48.{n}", parent=parent) for n in (1, 2, 3)])
     save_items([item(plan.areas.get(code="A"), n) for n in (1, 2)])
     return area
 
 
-def test_plan_page_shows_the_first_hundred_items_of_an_area_in_reading_order(
-    viewer, plan, long_area
-):
+def test_plan_page_shows_the_first_fifty_items_of_an_area_in_reading_order(viewer, plan, long_area):
     page = viewer.get(f"/plans/{plan.pk}/").content.decode()
     area_b = section(page, "area-b")
     # Sub-items follow their parent even when the plan places them last.
-    assert codes_in(area_b) == [f"B-{n}" for n in range(1, 99)] + ["B-98.1", "B-98.2"]
-    assert "The first 100 of 133 are shown." in area_b
+    assert codes_in(area_b) == [f"B-{n}" for n in range(1, 49)] + ["B-48.1", "B-48.2"]
+    assert "The first 50 of 133 are shown." in area_b
     # The counts are those of every item of the area, not of the rows shown.
     assert "Not started: 120; Done: 13; Overdue: 0" in area_b
 
 
 def test_a_sub_item_whose_parent_is_in_another_area_keeps_its_own_place(viewer, plan, long_area):
-    parents = {i.code: i for i in ActionPoint.objects.filter(code__in=["B-1", "B-98"])}
+    parents = {i.code: i for i in ActionPoint.objects.filter(code__in=["B-1", "B-48"])}
     area_a = plan.areas.get(code="A")
     save_items([item(area_a, 0, code="A-0.1", parent=parents["B-1"])])
-    save_items([item(area_a, 3, code="A-3.1", parent=parents["B-98"])])
+    save_items([item(area_a, 3, code="A-3.1", parent=parents["B-48"])])
     page = viewer.get(f"/plans/{plan.pk}/").content.decode()
     assert codes_in(section(page, "area-a")) == ["A-0.1", "A-1", "A-2", "A-3.1"]
     area_b = codes_in(section(page, "area-b"))
-    assert area_b == [f"B-{n}" for n in range(1, 99)] + ["B-98.1", "B-98.2"]
+    assert area_b == [f"B-{n}" for n in range(1, 49)] + ["B-48.1", "B-48.2"]
 
 
 def test_plan_page_links_a_long_area_to_the_list_of_all_its_items(viewer, plan, long_area):

@@ -152,3 +152,15 @@ def test_a_superuser_with_a_person_is_a_coordinator_with_own_items(partner_iom):
 def test_groups_other_than_the_roles_give_no_role(db):
     user = UserFactory(username="editor", groups=["Editors"])
     assert permissions.role_of(fresh(user)) == Role.NONE
+
+
+def test_a_role_taken_away_ends_on_the_next_request_of_a_signed_in_session(coordinator, viewer):
+    # The role query is built once per process; its rows must still be read on every request.
+    assert coordinator.get("/people/").status_code == 200
+    coordinator.user.groups.clear()
+    assert coordinator.get("/people/").status_code == 403
+    assert viewer.get("/actions/").status_code == 200
+    viewer.user.groups.clear()
+    viewer.user.person.is_active = False
+    viewer.user.person.save(update_fields=["is_active"])
+    assert viewer.get("/actions/").status_code == 403
