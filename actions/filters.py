@@ -12,6 +12,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, OrderBy, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Forum, Organization
 
-from . import search
+from . import progress_counts, search
 from .models import (
     REPORT_ORDER,
     ActionPlan,
@@ -232,6 +233,21 @@ class ActionPointFilter(django_filters.FilterSet):
             # The page's choices, already evaluated, so rendering the form runs no query.
             self.filters["plan"].extra["choices"] = choices.plans
             self.filters["area"].extra["choices"] = _area_choices(choices)
+
+    def narrows(self) -> bool:
+        """Whether a filter leaves out items (the page and the order leave none out)."""
+        if not self.is_bound or not self.is_valid():
+            return self.is_bound
+        cleaned = self.form.cleaned_data
+        return any(cleaned.get(name) for name in self.filters if name not in ("page", "sort"))
+
+    def paginator(self, items: QuerySet, per_page: int) -> Paginator:
+        """``items`` (``qs``, or more of it) a page at a time; a list that nothing narrows
+        takes its total from the kept counts instead of counting every item."""
+        paginator = Paginator(items, per_page)
+        if not self.narrows() and (total := progress_counts.items_total()) is not None:
+            paginator.count = total  # a cached_property: Paginator then never counts
+        return paginator
 
     def filter_status(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         return queryset.filter(status__in=value)

@@ -162,8 +162,7 @@ def can_read(user: User) -> bool:
 def can_update(user: User, action_point: ActionPoint) -> bool:
     """Change status and add a note: coordinators, and partners on items that are theirs.
 
-    Reads ``lead_organizations`` and ``focal_points`` through ``.all()`` so that a
-    prefetched item costs no query.
+    Reads ``leads`` and ``focal_points.all()`` so that a prefetched item costs no query.
     """
     role = role_of(user)
     if role == Role.COORDINATOR:
@@ -173,9 +172,9 @@ def can_update(user: User, action_point: ActionPoint) -> bool:
     person = person_of(user)
     if person is None:
         return False
-    return any(
-        org.pk == person.organization_id for org in action_point.lead_organizations.all()
-    ) or any(p.pk == person.pk for p in action_point.focal_points.all())
+    return any(org.pk == person.organization_id for org in action_point.leads) or any(
+        p.pk == person.pk for p in action_point.focal_points.all()
+    )
 
 
 def can_comment(user: User) -> bool:
@@ -241,6 +240,6 @@ def person_may_update(person: Person, action_point: ActionPoint) -> bool:
     if person.user_id is not None:
         account = get_user_model().objects.filter(pk=person.user_id, is_active=True).first()
         return account is not None and can_update(account, action_point)
-    return any(
-        org.pk == person.organization_id for org in action_point.lead_organizations.all()
-    ) or any(p.pk == person.pk for p in action_point.focal_points.all())
+    return any(org.pk == person.organization_id for org in action_point.leads) or any(
+        p.pk == person.pk for p in action_point.focal_points.all()
+    )

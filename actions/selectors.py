@@ -69,7 +69,7 @@ def action_points_for_list() -> ActionPointQuerySet:
     """Rows of the list pages: area and plan joined, lead organisations prefetched."""
     return (
         ActionPoint.objects.select_related("plan", "area")
-        .prefetch_related("lead_organizations")
+        .prefetch_related(ActionPoint.leads_as_list())
         .annotate(has_sample_data=sample_rows())  # data responsibility: marked "Sample"
     )
 
@@ -189,7 +189,7 @@ def item_table_rows() -> ActionPointQuerySet:
     shown = ("code", "title", "status", "due_date", "parent", "area", "updated_at")
     return (
         ActionPoint.objects.only(*shown)
-        .prefetch_related("lead_organizations")
+        .prefetch_related(ActionPoint.leads_as_list())
         .annotate(has_sample_data=sample_rows())  # data responsibility: marked "Sample"
     )
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -62,7 +61,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     page = None
     last_page = None
     if not filterset.is_bound or filterset.is_valid():
-        paginator = Paginator(filterset.qs, PAGE_SIZE)
+        paginator = filterset.paginator(filterset.qs, PAGE_SIZE)
         number = (filterset.form.cleaned_data.get("page") if filterset.is_bound else None) or 1
         if number > paginator.num_pages:
             # A page past the end (an old shared link) is empty and says where the end is.
@@ -110,7 +109,7 @@ def _detail_context(
         "item": item,
         "journal": list(item.updates.all()),
         "sub_items": list(item.sub_items.all()),
-        "leads": list(item.lead_organizations.all()),
+        "leads": item.leads,
         "focal_points": list(item.focal_points.all()),
         "can_update": may_update,
         "can_edit": permissions.can_edit(request.user),

@@ -16,7 +16,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -80,7 +79,7 @@ def action_list(request: HttpRequest) -> JsonResponse:
     page_size = _page_size(request.GET.get("page_size"), errors)
     if errors:
         return _error(400, _("Some parameters are not valid."), errors=errors)
-    paginator = Paginator(selectors.with_details(filterset.qs), page_size)
+    paginator = filterset.paginator(selectors.with_details(filterset.qs), page_size)
     number = (filterset.form.cleaned_data.get("page") if filterset.is_bound else None) or 1
     if number > paginator.num_pages:
         return _error(
@@ -162,9 +161,7 @@ def item_data(request: HttpRequest, item: ActionPoint, contacts: bool) -> dict[s
         "status_label": item.get_status_display(),
         "due_date": item.due_date,
         "is_overdue": item.is_overdue,
-        "lead_organizations": [
-            {"acronym": o.acronym, "name": o.name} for o in item.lead_organizations.all()
-        ],
+        "lead_organizations": [{"acronym": o.acronym, "name": o.name} for o in item.leads],
         "forum": {"acronym": item.forum.acronym, "name": item.forum.name} if item.forum else None,
         "forum_inferred": item.forum_inferred,
         "agreed": _agreed(request, item),

@@ -119,7 +119,7 @@ def update_page(request: HttpRequest, token: str) -> HttpResponse:
         {
             "person": person,
             "item": item,
-            "leads": list(item.lead_organizations.all()),
+            "leads": item.leads,
             "notes": notes,
             "form": form,
             "signed_in": request.user.is_authenticated,

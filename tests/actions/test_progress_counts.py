@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 from django.db.models import Count, Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from actions import bulk_changes, progress_counts, services
@@ -221,3 +222,26 @@ def test_the_search_document_follows_items_and_leaves_with_them(plan):
     remove_load_data()
     assert not SearchDocument.objects.filter(action_point_id__in=ids).exists()
     assert progress_counts.stored()
+
+
+def listed_total(client, query: str = "") -> int:
+    return client.get(f"/actions/{query}").context["page"].paginator.count
+
+
+def test_a_list_that_nothing_narrows_shows_the_kept_total(plan, organizations, viewer):
+    call_command("load_demo")
+    generate_load_data(actions=60)
+    total = ActionPoint.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        page = viewer.get("/actions/?page=2&sort=due_date")
+    assert page.context["page"].paginator.count == total
+    assert f"{total} action points" in page.content.decode()
+    assert not [q for q in queries if "COUNT(*)" in q["sql"] and "actions_actionpoint" in q["sql"]]
+    assert viewer.get("/api/actions/").json()["count"] == total
+    remove_load_data()  # plain SQL deletes
+    assert listed_total(viewer) == ActionPoint.objects.count() == 35
+    # A filter counts the items it lists.
+    started = ActionPoint.objects.filter(status=Status.IN_PROGRESS).count()
+    assert 0 < started < 35
+    assert listed_total(viewer, "?status=in_progress") == started
+    assert viewer.get("/api/actions/?status=in_progress").json()["count"] == started
