@@ -52,7 +52,9 @@ def _request(app: Callable, path: str, cookie: str) -> str:
 
 
 def main(size: int, only: set[str]) -> None:
-    os.environ.update(server.production_env(database.database_url(size), Path(os.devnull)))
+    env = server.production_env(database.database_url(size), Path(os.devnull))
+    server.collect_static(env)  # DEBUG off serves the hashed names of its manifest
+    os.environ.update(env)
     os.environ["ROOT_URLCONF"] = "pimtracker.urls"
     import django
 

@@ -79,7 +79,11 @@ def action_list(request: HttpRequest) -> JsonResponse:
     page_size = _page_size(request.GET.get("page_size"), errors)
     if errors:
         return _error(400, _("Some parameters are not valid."), errors=errors)
-    paginator = filterset.paginator(selectors.with_details(filterset.qs), page_size)
+    # Not keys first: past seven joins (these rows' details) PostgreSQL stops reordering
+    # them, and joined every item before keeping the page's keys (280 ms at 100k).
+    paginator = filterset.paginator(
+        selectors.with_details(filterset.qs), page_size, keys_first=False
+    )
     number = (filterset.form.cleaned_data.get("page") if filterset.is_bound else None) or 1
     if number > paginator.num_pages:
         return _error(

@@ -9,8 +9,11 @@ import html
 import re
 
 import pytest
+from django.http import QueryDict
 from django.utils import timezone
 
+from actions import selectors
+from actions.filters import KeysFirstPaginator
 from actions.models import ActionPoint, Status
 from tests.actions.conftest import section
 from tests.bulk import create_action_points
@@ -250,3 +253,32 @@ def test_organisation_page_links_to_the_list_of_all_it_leads(viewer, many_led):
     assert href == "/actions/?organization=IOM"
     assert listed(viewer, href) == [f"A-{n}" for n in range(1, 56)]
     assert "Show all" not in viewer.get("/organizations/ACTED/").content.decode()
+
+
+# --- Paging through the list ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sort", ["", "due_date", "-due_date", "-code", "status", "-updated_at"])
+def test_the_list_pages_through_every_item_once_in_its_order(
+    viewer, plan, today, sort, monkeypatch
+):
+    """Pages past the first find their rows by key first (``KeysFirstPaginator``, here
+    from the second page); page after page they list what the whole ordered list holds,
+    ties (the same due date, status) included."""
+    monkeypatch.setattr(KeysFirstPaginator, "keys_first_after", 1)
+    area_a, area_b = plan.areas.get(code="A"), plan.areas.get(code="B")
+    statuses = list(Status)
+    save_items(
+        [
+            item(
+                area_b if n % 2 else area_a,
+                n,
+                due_date=today + datetime.timedelta(days=n % 7),
+                status=statuses[n % len(statuses)],
+            )
+            for n in range(130)
+        ]
+    )
+    whole = [i.code for i in selectors.filtered_list(QueryDict(f"sort={sort}")).qs]
+    assert len(whole) == len(set(whole)) == 130
+    assert listed(viewer, f"/actions/?sort={sort}") == whole
