@@ -8,7 +8,7 @@ suggestions), not a ``<select>`` of every row, so thousands of them stay fast.
 
 import functools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import django_filters
 from django import forms
@@ -165,15 +165,12 @@ class KeysFirstPaginator(Paginator):
 
     keys_first_after = 1_000  # rows skipped
 
-    def __init__(self, items: QuerySet, per_page: int) -> None:
-        super().__init__(items, per_page)
-        self.items = items
-
     def page(self, number: int | str) -> Page:
         page = super().page(number)
         if page.start_index() > self.keys_first_after:
-            keys = self.items.values("pk")[page.start_index() - 1 : page.end_index()]
-            page.object_list = self.items.filter(pk__in=keys)
+            items = cast(QuerySet, self.object_list)
+            keys = items.values("pk")[page.start_index() - 1 : page.end_index()]
+            page.object_list = items.filter(pk__in=keys)
         return page
 
 
@@ -258,8 +255,10 @@ class ActionPointFilter(django_filters.FilterSet):
 
     def narrows(self) -> bool:
         """Whether a filter leaves out items (the page and the order leave none out)."""
-        if not self.is_bound or not self.is_valid():
-            return self.is_bound
+        if not self.is_bound:
+            return False
+        if not self.is_valid():
+            return True  # nothing is listed then; never the kept total
         cleaned = self.form.cleaned_data
         return any(cleaned.get(name) for name in self.filters if name not in ("page", "sort"))
 
