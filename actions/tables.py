@@ -84,7 +84,14 @@ class Echo:
 def csv_lines(
     rows: Iterable[list[Any]], columns: list[Column], *, hxl: bool = False
 ) -> Iterator[bytes]:
-    """The CSV of ``rows`` (values in the order of ``columns``), line by line, UTF-8. Plain
+    """The CSV of ``rows`` (values in the order of ``columns``), UTF-8, as ``csv_file``."""
+    return csv_file(csv_rows(rows, columns), columns, hxl=hxl)
+
+
+def csv_file(
+    lines: Iterable[bytes], columns: list[Column], *, hxl: bool = False
+) -> Iterator[bytes]:
+    """The CSV file of ``lines`` (rows written already, UTF-8, CRLF), in pieces. Plain
     CSV starts with a byte order mark, without which Excel misreads non-ASCII text (Arabic
     names); the HXL file has none, as HXL tools expect, and a hashtag row under the header."""
     writer = csv.writer(Echo())
@@ -93,14 +100,26 @@ def csv_lines(
     yield writer.writerow([str(c.header) for c in columns]).encode()
     if hxl:
         yield writer.writerow([c.hxl for c in columns]).encode()
+    # Sent CSV_LINES_PER_CHUNK lines at a time: a write per line cost the server as much
+    # as writing the lines.
+    chunk: list[bytes] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) == CSV_LINES_PER_CHUNK:
+            yield b"".join(chunk)
+            chunk.clear()
+    if chunk:
+        yield b"".join(chunk)
+
+
+def csv_rows(rows: Iterable[list[Any]], columns: list[Column]) -> Iterator[bytes]:
+    """Each of ``rows`` (values in the order of ``columns``) as a CSV line, UTF-8."""
+    writer = csv.writer(Echo())
     # What needs writing differently from ``csv``'s own ``str()`` (with None as empty),
     # found once per column rather than per value: text is made inert, date-times keep the
     # ``T`` and their UTC offset (ISO 8601). Numbers and dates are written as they are.
     texts = [i for i, c in enumerate(columns) if c.kind == "text"]
     moments = [i for i, c in enumerate(columns) if c.kind == "datetime"]
-    # Sent CSV_LINES_PER_CHUNK lines at a time: a write per line cost the server as much
-    # as writing the lines.
-    lines: list[str] = []
     for values in rows:
         row = list(values)
         for i in texts:
@@ -112,12 +131,7 @@ def csv_lines(
         for i in moments:
             if row[i] is not None:
                 row[i] = row[i].isoformat()
-        lines.append(writer.writerow(row))
-        if len(lines) == CSV_LINES_PER_CHUNK:
-            yield "".join(lines).encode()
-            lines.clear()
-    if lines:
-        yield "".join(lines).encode()
+        yield writer.writerow(row).encode()
 
 
 # --- Excel -----------------------------------------------------------------------------

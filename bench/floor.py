@@ -37,9 +37,15 @@ def _html(rows: list[tuple]) -> str:
     )
 
 
-def _tables(sql: list[str]) -> Iterator[str]:
+def _tables(sql: list[str]) -> Iterator[str | bytes]:
     yield "<!doctype html><title>floor</title>"
     for statement in sql:
+        if statement.lstrip().upper().startswith("COPY"):
+            # The CSV export on PostgreSQL: the database writes the lines; so does the floor.
+            with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+                for data in copy:
+                    yield bytes(data)
+            continue
         declared = DECLARE.match(statement)
         if declared:
             with connection.chunked_cursor() as cursor:

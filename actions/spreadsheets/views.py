@@ -10,13 +10,14 @@ coordinator saw, then applied atomically; ``import_run`` shows its progress and 
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from actions import filters, permissions, selectors, tables
-from actions.models import Status
+from actions.models import ActionPoint, Status
 from pimtracker.drafts import post_only
 from pimtracker.request_limits import accepts_upload
 from pimtracker.security import log as security_log
@@ -42,6 +43,8 @@ from .preview import Preview, build_preview
 from .reading import MAX_UPLOAD_BYTES, SpreadsheetError, check_size, read_spreadsheet
 from .rows import parse_sheet
 
+T = TypeVar("T")
+
 SESSION_KEY = "pending_import"
 # The preview lists at most this many rows per section; counts are always whole.
 PREVIEW_ROWS = 1000
@@ -53,9 +56,17 @@ REFRESH_SECONDS = 2
 
 @dataclass
 class _Export:
-    rows: Iterator[list[Any]]  # the values of ``columns``, read as they are written
+    items: QuerySet[ActionPoint]  # the list's filtered rows, every page
     columns: list[Column]
     filters: list[tuple[str, str]]  # the filters in words
+    request: HttpRequest
+    data: QueryDict  # the filters as given
+
+    def counted(self, rows: Iterable[T]) -> Iterator[T]:
+        """``rows`` as they are written, then the security log's row for the export."""
+        return security_log.counted_export(
+            self.request, rows, what=self.request.path, filters=self.data
+        )
 
 
 def _export(request: HttpRequest) -> _Export | HttpResponse:
@@ -69,13 +80,12 @@ def _export(request: HttpRequest) -> _Export | HttpResponse:
         return render(
             request, "spreadsheets/export_invalid.html", {"form": filterset.form}, status=400
         )
-    columns = columns_for(with_contacts=permissions.can_see_contact_details(request.user))
     return _Export(
-        rows=security_log.counted_export(
-            request, export.export_rows(filterset.qs, columns), what=request.path, filters=data
-        ),
-        columns=columns,
+        items=filterset.qs,
+        columns=columns_for(with_contacts=permissions.can_see_contact_details(request.user)),
         filters=export.filter_summary(filterset.form) if filterset.is_bound else [],
+        request=request,
+        data=data,
     )
 
 
@@ -88,8 +98,10 @@ def _csv_export(request: HttpRequest, *, hxl: bool) -> HttpResponseBase:
     listed = _export(request)
     if isinstance(listed, HttpResponse):
         return listed
-    lines = tables.csv_lines(listed.rows, listed.columns, hxl=hxl)
-    response = StreamingHttpResponse(lines, content_type=tables.CSV_CONTENT_TYPE)
+    lines = listed.counted(export.csv_rows(listed.items, listed.columns))
+    response = StreamingHttpResponse(
+        tables.csv_file(lines, listed.columns, hxl=hxl), content_type=tables.CSV_CONTENT_TYPE
+    )
     return _attachment(response, export.export_filename("hxl.csv" if hxl else "csv"))
 
 
@@ -120,7 +132,7 @@ def export_xlsx(request: HttpRequest) -> HttpResponseBase:
         (_("Link to this list"), settings.SITE_URL + _list_url(request)),
     ]
     workbook = tables.write_xlsx(
-        listed.rows,
+        listed.counted(export.export_rows(listed.items, listed.columns)),
         listed.columns,
         about=about,
         sheet_title=_("Action points"),

@@ -10,6 +10,7 @@ import re
 import openpyxl
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from actions import tables
@@ -186,6 +187,12 @@ def test_export_is_every_page_of_the_list_not_the_page_on_screen(coordinator, it
     assert len(rows) - 1 == ActionPoint.objects.count()
 
 
+# What an export reads to write its rows: on PostgreSQL one COPY statement that names the
+# leads and focal points itself (``spreadsheets.copied``); elsewhere the organisations and
+# the people, each in its order, then the rows with the ids of their leads and focal points.
+ROW_QUERIES = {"postgresql": 1, "sqlite": 3}
+
+
 @pytest.mark.parametrize("chunk_size", [3, 4, 100])
 def test_csv_streams_the_rows_with_the_same_queries_however_many_chunks(
     coordinator, items, monkeypatch, django_assert_num_queries, chunk_size
@@ -195,8 +202,7 @@ def test_csv_streams_the_rows_with_the_same_queries_however_many_chunks(
     expected = (
         2  # the session; the user with its groups and person (role)
         # no filter choices: an export shows no form
-        + 2  # the organisations and the people, each in its order, to name leads and focal points
-        + 1  # the rows with the ids of their leads and focal points (one cursor, read in chunks)
+        + ROW_QUERIES[connection.vendor]  # the rows (a cursor read in chunks, or a COPY)
         + 1  # the security log's row: who exported what, how many rows
     )
     with django_assert_num_queries(expected):
@@ -215,8 +221,8 @@ def test_csv_streams_the_rows_with_the_same_queries_however_many_chunks(
 def test_exports_read_the_filter_choices_only_to_check_a_plan_or_area(
     coordinator, items, plan, django_assert_num_queries, query, choices
 ):
-    # session, user with role, organisations, people, rows, the security log's row
-    expected = 2 + 2 + 1 + 1 + choices
+    # session, user with role, the rows, the security log's row
+    expected = 2 + ROW_QUERIES[connection.vendor] + 1 + choices
     with django_assert_num_queries(expected):
         response = coordinator.get(f"/actions/export.csv?{query.format(plan=plan.pk)}")
         assert len(csv_rows(response)) > 1
