@@ -39,7 +39,7 @@ from actions.models import ActionPoint
 from .columns import Column
 
 # Made inert: a leading run of apostrophes then a formula character gets one apostrophe
-# more (E-strings: ``\\t`` and ``\\r`` are a tab and a carriage return).
+# more (in E-strings, ``\t`` and ``\r`` are a tab and a carriage return).
 _INERT = r"NULLIF(regexp_replace({}, E'^(''*[=+@\t\r-])', E'''\\1'), '')"
 _PLACEHOLDER = re.compile(r"%\((forum|date)\)s")
 

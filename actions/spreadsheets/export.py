@@ -1,8 +1,9 @@
 """The filtered action point list as CSV, HXL-tagged CSV and Excel.
 
 Rows are read as plain values in chunks (``export_rows``) and written as they come: the
-CSV is streamed to the client, the workbook is written by openpyxl's write-only mode to a
-temporary file that spills to disk. Neither holds the whole list in memory.
+CSV is streamed to the client (on PostgreSQL the database writes its lines: ``copied``),
+the workbook is written by openpyxl's write-only mode to a temporary file that spills to
+disk. Neither holds the whole list in memory.
 Which columns an export carries is decided by the caller (``columns.columns_for``): staff
 e-mails only for coordinators. The files are written by ``actions.tables``.
 """
