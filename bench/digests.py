@@ -1,11 +1,15 @@
-"""The weekly digests, timed against a real SMTP server on loopback (aiosmtpd).
+"""The weekly digests and the instant notices, timed against a real SMTP server on loopback
+(aiosmtpd).
 
 A database of its own (``pimtracker_bench_digests``: 10,000 synthetic action points) gets
 exactly N recipients: the synthetic core group of twenty plus N - 20 active focal points
 with an e-mail address. Each N is sent twice, by a child process (bench/send.py): once by
 ``send_digests`` in that one process, whose queries are counted, and once as a deployment
 sends them, the weekly task through Redis to a Celery worker with one process per core.
-The SMTP server runs here and only counts what it receives.
+The SMTP server runs here and only counts what it receives. Then, with the largest N, a
+coordinator makes ``NOTICE_CHANGES`` changes to those recipients' items, and the notices
+they wrote go out through the worker (the beat's task, every 15 minutes): the target is one
+beat interval.
 """
 
 import json
@@ -23,6 +27,7 @@ from bench import database, server
 
 ROOT = Path(__file__).resolve().parent.parent
 ACTIONS = 10_000
+NOTICE_CHANGES = 1_000
 # A run that takes longer is stopped and reported with the messages received by then.
 TIME_LIMIT = 20 * 60  # seconds
 # A Redis database of the bench's own, purged before each run through the worker.
@@ -113,9 +118,27 @@ def measure(recipients: list[int], log: Callable[[str], None]) -> dict[str, Any]
                         f" {worker['received']:,} messages"
                     )
             runs.append(run)
+        notices = _notices(max(recipients), broker, env, handler, log) if broker else None
     finally:
         controller.stop()
-    return {"reason": no_worker, "runs": runs, "actions": ACTIONS}
+    return {"reason": no_worker, "runs": runs, "actions": ACTIONS, "notices": notices}
+
+
+def _notices(
+    count: int, broker: str, env: dict[str, str], handler: "CountingHandler", log
+) -> dict[str, Any] | None:
+    log(f"notices: {NOTICE_CHANGES:,} changes to items of {count:,} recipients")
+    arguments = ["--notices", str(NOTICE_CHANGES), "--time-limit", str(TIME_LIMIT - 60)]
+    run, error = _run(count, arguments, {**env, "CELERY_BROKER_URL": broker}, handler, log)
+    if error:
+        return {"reason": error}
+    if run["seconds"] is None:
+        return {"reason": f"stopped after {run['stopped_after_s']:,} s, {run['received']:,} sent"}
+    log(
+        f"  {run['notices']:,} notices to {run['people']:,} people: {run['seconds']:.1f} s "
+        f"through the worker, {run['received']:,} messages"
+    )
+    return run
 
 
 def _broker() -> tuple[str, str]:

@@ -72,6 +72,7 @@ def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
             f"{page} at {size:,}" for page, size in {(r["page"], r["size"]) for r in new["pages"]}
         )
         + [f"the digests for {n:,} recipients" for n in _digest_counts(new)]
+        + (["the instant notices"] if (new.get("digests") or {}).get("notices") else [])
         + (["the import"] if new.get("imports") else []),
     }
     return {
@@ -259,7 +260,23 @@ def _digest_lines(digests: dict[str, Any] | None) -> list[str]:
         )
     if digests.get("reason"):
         lines += ["", f"Weekly digests: {digests['reason']}."]
-    return lines
+    return lines + _notice_lines(digests.get("notices"))
+
+
+def _notice_lines(notices: dict[str, Any] | None) -> list[str]:
+    if not notices:
+        return []
+    if "reason" in notices:
+        return ["", f"Instant notices: not measured ({notices['reason']})."]
+    took = f"**{_num(notices['seconds'])} s** from the beat's task to the last e-mail settled"
+    return [
+        "",
+        f"Instant notices of {notices['changes']:,} changes (a coordinator's, one per item, "
+        f"made in {_num(notices.get('changes_s'))} s): {notices['notices']:,} notices to "
+        f"{notices['people']:,} people, one e-mail each; {took}, through a Celery worker of "
+        f"{notices['processes']} processes; {notices['received']:,} messages received "
+        "(target: within one beat, 15 minutes).",
+    ]
 
 
 def _seconds(run: dict[str, Any]) -> str:

@@ -1,9 +1,13 @@
-"""Child process of the digest measurement: ``python -m bench.send N [--worker]``.
+"""Child process of the e-mail measurements: ``python -m bench.send N [--worker]
+[--notices CHANGES]``.
 
 Gives the digest database exactly N recipients and clears the week's deliveries. Then
 either times ``send_digests`` in this process and counts its SQL queries, or (``--worker``)
 starts a Celery worker with one process per core, as a deployment runs it, queues the
-weekly task and times it until every delivery is settled. Prints one line of JSON.
+weekly task and times it until every delivery is settled. With ``--notices``, instead: a
+coordinator makes CHANGES changes to items of those recipients, and the instant notices
+they wrote are timed through the worker, from the beat's task to the last e-mail settled.
+Prints one line of JSON.
 
 The recipients: the synthetic core group of twenty (whole-plan digests) and N - 20 partners,
 each the focal point of two open items, in organisations of ten people that lead nothing.
@@ -12,6 +16,8 @@ organisations every partner would own a fortieth of the plan (375 items at 10,00
 """
 
 import argparse
+import contextlib
+import datetime
 import io
 import json
 import os
@@ -19,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import django
@@ -26,12 +33,15 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from actions.digests.weeks import current_period  # noqa: E402
 from actions.models import ActionPoint, DigestDelivery  # noqa: E402
-from actions.tasks import send_weekly_digests  # noqa: E402
+from actions.notices.models import Notice, NoticeDelivery  # noqa: E402
+from actions.services import change_action_point  # noqa: E402
+from actions.tasks import send_notices, send_weekly_digests  # noqa: E402
 from participants.models import Organization, Person  # noqa: E402
 from pimtracker.celery import app  # noqa: E402
 
@@ -117,9 +127,10 @@ def _wait_until(ready, what: str, timeout: float, worker: subprocess.Popen, log:
         time.sleep(0.05)
 
 
-def through_worker(count: int, time_limit: float) -> dict:
-    """The weekly task through a real worker and broker: queued, fanned out in batches to
-    the worker's processes, until every delivery is sent, skipped or failed."""
+@contextlib.contextmanager
+def _worker() -> Iterator[Callable[[Callable[[], bool], str, float], None]]:
+    """A Celery worker with one process per core, as deployed; yields a function that waits
+    (checking the worker is alive) until a condition holds."""
     app.control.purge()  # tasks left in the broker by an earlier run
     log = Path(tempfile.mkdtemp(prefix="bench-worker-")) / "worker.log"
     worker = subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments
@@ -141,31 +152,88 @@ def through_worker(count: int, time_limit: float) -> dict:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )
-    settled = DigestDelivery.objects.filter(period=current_period()).exclude(
-        status__in=[DigestDelivery.State.PENDING, DigestDelivery.State.SENDING]
-    )
+
+    def wait(ready: Callable[[], bool], what: str, timeout: float) -> None:
+        _wait_until(ready, what, timeout, worker, log)
+
     try:
-        _wait_until(
-            lambda: log.exists() and " ready." in log.read_text(),
-            "starting",
-            READY_TIMEOUT,
-            worker,
-            log,
-        )
-        started = time.monotonic()
-        send_weekly_digests.delay()
-        _wait_until(lambda: settled.count() >= count, "sending", time_limit, worker, log)
-        seconds = time.monotonic() - started
+        wait(lambda: log.exists() and " ready." in log.read_text(), "starting", READY_TIMEOUT)
+        yield wait
     finally:
         worker.terminate()
         try:
             worker.wait(30)
         except subprocess.TimeoutExpired:
             worker.kill()
+
+
+def through_worker(count: int, time_limit: float) -> dict:
+    """The weekly task through a real worker and broker: queued, fanned out in batches to
+    the worker's processes, until every delivery is sent, skipped or failed."""
+    settled = DigestDelivery.objects.filter(period=current_period()).exclude(
+        status__in=[DigestDelivery.State.PENDING, DigestDelivery.State.SENDING]
+    )
+    with _worker() as wait:
+        started = time.monotonic()
+        send_weekly_digests.delay()
+        wait(lambda: settled.count() >= count, "sending", time_limit)
+        seconds = time.monotonic() - started
     sent = DigestDelivery.objects.filter(status=DigestDelivery.State.SENT).count()
     return {
         "recipients": count,
         "sent": sent,
+        "seconds": round(seconds, 2),
+        "processes": WORKER_PROCESSES,
+    }
+
+
+def make_changes(count: int) -> tuple[int, float]:
+    """``count`` changes by a coordinator, one to each of as many open items that the
+    recipients are focal points of, each through the service that journals it and writes
+    its notices. Returns how many people have notices waiting, and the seconds it took."""
+    NoticeDelivery.objects.all().delete()
+    Notice.objects.all().delete()
+    Focal = ActionPoint.focal_points.through
+    items = list(
+        Focal.objects.filter(person__email__endswith=DOMAIN)
+        .order_by("actionpoint_id")
+        .values_list("actionpoint_id", flat=True)
+        .distinct()[:count]
+    )
+    if len(items) < count:
+        raise SystemExit(f"only {len(items)} items have recipients as focal points")
+    coordinator = User.objects.get(username=f"load-{1:03d}")
+    started = time.monotonic()
+    for item in ActionPoint.objects.filter(pk__in=items).only("pk", "due_date"):
+        later = (item.due_date or datetime.date(2030, 1, 1)) + datetime.timedelta(days=7)
+        change_action_point(action_point=item.pk, by=coordinator, due_date=later)
+    seconds = time.monotonic() - started
+    people = Notice.objects.filter(delivery__isnull=True).values("person").distinct().count()
+    return people, seconds
+
+
+def notices_through_worker(changes: int, time_limit: float) -> dict:
+    """The notices of ``changes`` changes: the beat's task through a real worker and
+    broker, from queued until every person's e-mail is sent, skipped or failed."""
+    people, changing = make_changes(changes)
+    waiting = Notice.objects.filter(delivery__isnull=True)
+    unsettled = NoticeDelivery.objects.filter(
+        status__in=[NoticeDelivery.State.PENDING, NoticeDelivery.State.SENDING]
+    )
+    with _worker() as wait:
+        started = time.monotonic()
+        send_notices.delay()
+        # Settled: every notice in an e-mail (those the run itself writes, due in 3 days,
+        # too), and every e-mail sent, skipped or failed.
+        wait(lambda: not waiting.exists() and not unsettled.exists(), "sending notices", time_limit)
+        seconds = time.monotonic() - started
+    return {
+        "changes": changes,
+        "changes_s": round(changing, 2),
+        "notices": Notice.objects.count(),
+        "people": NoticeDelivery.objects.count(),  # one e-mail each
+        "people_before": people,
+        "sent": NoticeDelivery.objects.filter(status=NoticeDelivery.State.SENT).count(),
         "seconds": round(seconds, 2),
         "processes": WORKER_PROCESSES,
     }
@@ -176,9 +244,15 @@ def main(argv: list[str]) -> None:
     parser.add_argument("count", type=int)
     parser.add_argument("--worker", action="store_true")
     parser.add_argument("--time-limit", type=float, default=20 * 60)
+    parser.add_argument("--notices", type=int, default=0, metavar="CHANGES")
     args = parser.parse_args(argv)
     set_recipients(args.count)
-    summary = through_worker(args.count, args.time_limit) if args.worker else in_process(args.count)
+    if args.notices:
+        summary = notices_through_worker(args.notices, args.time_limit)
+    elif args.worker:
+        summary = through_worker(args.count, args.time_limit)
+    else:
+        summary = in_process(args.count)
     print(json.dumps(summary))
 
 
