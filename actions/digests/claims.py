@@ -101,6 +101,7 @@ class _ClaimStatement:
     claim's time, and a batch claims every one of its messages
     (``tests/actions/digests/test_claims.py`` holds it to Django's own UPDATE)."""
 
+    alias: str
     sql: str
     params: tuple[Any, ...]
     slots: dict[int, str]  # which stand-in sits at each of these places in ``params``
@@ -127,10 +128,10 @@ class _ClaimStatement:
             if not found:
                 raise AssertionError(f"no {name} in the claim: {sql} {params}")
             slots.update(dict.fromkeys(found, name))
-        return cls(sql, tuple(params), slots)
+        return cls(alias, sql, tuple(params), slots)
 
     def run(self, delivery_id: int, attempts: int, now: datetime.datetime) -> bool:
-        alias = DigestDelivery.objects.db
+        alias = self.alias
         values = _params(alias, delivery_id, attempts, now)
         params = [
             values[self.slots[i]] if i in self.slots else p for i, p in enumerate(self.params)
