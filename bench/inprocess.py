@@ -3,10 +3,11 @@
 Calls the project's WSGI handler in this process, under the bench's production settings
 (``server.production_env``: DEBUG off, sessions in Redis), on the benchmark database of
 SIZE items that ``make bench`` loaded, for the pages of ``bench.probe``. Prints each
-page's median time and the median time of its SQL. Quieter than wrk over HTTP, so that
-two versions of the code can be compared back to back on a busy machine: run it in a
-checkout of each (``git worktree``), against the same database. The recorded results
-still come from ``make bench``.
+page's median time, the median time of its SQL, and the median CPU time of this process:
+Python's own work, as the database works in a process of its own. Quieter than wrk over
+HTTP, so that two versions of the code can be compared back to back on a busy machine: run
+it in a checkout of each (``git worktree``), against the same database. The recorded
+results still come from ``make bench``.
 """
 
 import io
@@ -75,24 +76,28 @@ def main(size: int, only: set[str]) -> None:
             sql_ms.append((time.perf_counter() - start) * 1000)
 
     cookies: dict[str, str] = {}
-    print(f"{'page':<14} {'status':<8} {'p50 ms':>8} {'SQL p50 ms':>11} {'queries':>8}")
+    print(
+        f"{'page':<14} {'status':<8} {'p50 ms':>8} {'SQL p50 ms':>11} {'CPU p50 ms':>11}"
+        f" {'queries':>8}"
+    )
     for page in probe.pages():
         if page.name == "export-csv" or (only and page.name not in only):
             continue
         cookie = cookies.setdefault(page.user, probe.sign_in(page.user))
         for _ in range(WARMUP):
             status = _request(app, page.path, cookie)
-        totals, sqls = [], []
+        totals, sqls, cpus = [], [], []
         with connection.execute_wrapper(timed):
             for _ in range(REQUESTS):
                 sql_ms.clear()
-                start = time.perf_counter()
+                start, cpu = time.perf_counter(), time.process_time()
                 _request(app, page.path, cookie)
+                cpus.append((time.process_time() - cpu) * 1000)
                 totals.append((time.perf_counter() - start) * 1000)
                 sqls.append(sum(sql_ms))
         print(
             f"{page.name:<14} {status.split()[0]:<8} {statistics.median(totals):8.1f}"
-            f" {statistics.median(sqls):11.1f} {len(sql_ms):8d}",
+            f" {statistics.median(sqls):11.1f} {statistics.median(cpus):11.1f} {len(sql_ms):8d}",
             flush=True,
         )
 
