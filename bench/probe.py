@@ -3,14 +3,19 @@
 Picks what each page shows (a partner with many items, an item with its journal, a deep
 page, a search term), signs the synthetic users in by creating their sessions directly,
 and captures with ``django.test.Client`` the SQL every page runs: the query count per
-request and the statements the floor view replays. Writes one JSON file.
+request and the statements the floor view replays. Then times a change, the write every
+save of the update form or a comment makes (``time_changes``). Writes one JSON file.
 """
 
+import datetime
 import json
 import math
+import statistics
 import sys
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import django
 
@@ -20,7 +25,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -30,6 +35,7 @@ from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from actions.models import ActionPlan, ActionPoint  # noqa: E402
+from actions.services import change_action_point  # noqa: E402
 from actions.synthetic import PLAN_KEY  # noqa: E402
 from participants.models import Organization, Person  # noqa: E402
 from pimtracker.security import mfa, sessions  # noqa: E402
@@ -168,9 +174,35 @@ def _consume(response) -> int:
     return len(response.content)
 
 
+CHANGES = 20
+
+
+def time_changes() -> dict[str, float | int]:
+    """A coordinator moves the due date of ``CHANGES`` open items that have focal points,
+    each through the service the update form calls (journal, counts, search, notices),
+    each undone after: the median milliseconds of one change."""
+    coordinator = User.objects.get(username=COORDINATOR)
+    items = (
+        ActionPoint.objects.open()
+        .filter(focal_points__isnull=False)
+        .order_by("pk")
+        .only("pk", "due_date")
+        .distinct()
+    )
+    times = []
+    for item in items[: CHANGES + 2]:
+        later = (item.due_date or datetime.date(2030, 1, 1)) + datetime.timedelta(days=1)
+        with transaction.atomic():
+            start = time.perf_counter()
+            change_action_point(action_point=item.pk, by=coordinator, due_date=later)
+            times.append((time.perf_counter() - start) * 1000)
+            transaction.set_rollback(True)
+    return {"changes": len(times[2:]), "p50_ms": round(statistics.median(times[2:]), 1)}
+
+
 def main(out: Path) -> None:
     cookies: dict[str, str] = {}
-    result: dict[str, list] = {"pages": [], "missing": []}
+    result: dict[str, Any] = {"pages": [], "missing": []}
     for page in pages():
         if not available(page.path):
             result["missing"].append({"name": page.name, "reason": "no such URL"})
@@ -181,6 +213,7 @@ def main(out: Path) -> None:
             result["missing"].append({"name": page.name, "reason": f"answers {page.status}"})
             continue
         result["pages"].append({**asdict(page), "cookie": cookie})
+    result["change"] = time_changes()
     out.write_text(json.dumps(result, indent=1))
 
 

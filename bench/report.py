@@ -73,6 +73,7 @@ def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         )
         + [f"the digests for {n:,} recipients" for n in _digest_counts(new)]
         + (["the instant notices"] if (new.get("digests") or {}).get("notices") else [])
+        + [f"a change at {int(size):,}" for size in new.get("changes", {})]
         + (["the import"] if new.get("imports") else []),
     }
     return {
@@ -81,6 +82,7 @@ def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         "missing": missing + new["missing"],
         "digests": new["digests"] if new["digests"].get("runs") else old.get("digests"),
         "imports": new.get("imports") or old.get("imports"),
+        "changes": {**old.get("changes", {}), **new.get("changes", {})},
         "updates": [*old.get("updates", []), update],
     }
 
@@ -141,6 +143,7 @@ def markdown(results: dict[str, Any]) -> str:
                 f"{row['growth_mb']:,.1f} MB while serving it ({row['bytes']:,} bytes a response)."
             )
     lines += _peer_lines(results)
+    lines += _change_lines(results.get("changes"))
     lines += _import_lines(results.get("imports"))
     if results.get("missing"):
         lines += ["", "Not yet available: " + ", ".join(sorted(set(results["missing"]))) + "."]
@@ -231,6 +234,21 @@ def _import_lines(imports: dict[str, Any] | None) -> list[str]:
         "",
         f"Import of a {imports['rows']:,}-row spreadsheet through the pages, as a background"
         f" run: " + "; ".join(steps) + f" (load average {imports.get('load_1m')}).",
+    ]
+
+
+def _change_lines(changes: dict[str, Any] | None) -> list[str]:
+    if not changes:
+        return []
+    each = ", ".join(
+        f"{int(size):,} items {_num(change['p50_ms'])} ms"
+        for size, change in sorted(changes.items(), key=lambda pair: int(pair[0]))
+    )
+    return [
+        "",
+        "A change through the service the update form and the comments call (an open item's"
+        " due date, with its journal, counts and notices; in-process, undone after, median of"
+        f" {next(iter(changes.values()))['changes']}): {each}.",
     ]
 
 

