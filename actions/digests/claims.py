@@ -10,6 +10,7 @@ not claimed because its person no longer wants it is marked skipped by ``skip_un
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -90,7 +91,7 @@ def claim(
     now = now or timezone.now()
     if attempts is None:
         return bool(_claim_rows(now, delivery_id, None).update(**_claim_values(now)))
-    return _ClaimStatement.of(DigestDelivery.objects.db).run(delivery_id, attempts, now)
+    return _ClaimStatement.compiled(DigestDelivery.objects.db).run(delivery_id, attempts, now)
 
 
 @dataclass(frozen=True)
@@ -107,14 +108,8 @@ class _ClaimStatement:
     slots: dict[int, str]  # which stand-in sits at each of these places in ``params``
 
     @classmethod
-    def of(cls, alias: str) -> "_ClaimStatement":
-        statement = _compiled.get(alias)
-        if statement is None:
-            statement = _compiled[alias] = cls._compile(alias)
-        return statement
-
-    @classmethod
-    def _compile(cls, alias: str) -> "_ClaimStatement":
+    @functools.cache
+    def compiled(cls, alias: str) -> "_ClaimStatement":
         # Values no claim has: a key past any sequence, more attempts than MAX_ATTEMPTS
         # allows, a time a century before the first digest.
         pk, attempts, now = 2**62 + 7, 32_001, datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC)
@@ -131,14 +126,13 @@ class _ClaimStatement:
         return cls(alias, sql, tuple(params), slots)
 
     def run(self, delivery_id: int, attempts: int, now: datetime.datetime) -> bool:
-        alias = self.alias
-        values = _params(alias, delivery_id, attempts, now)
+        values = _params(self.alias, delivery_id, attempts, now)
         params = [
             values[self.slots[i]] if i in self.slots else p for i, p in enumerate(self.params)
         ]
         with (
-            transaction.mark_for_rollback_on_error(alias),
-            connections[alias].cursor() as cursor,
+            transaction.mark_for_rollback_on_error(self.alias),
+            connections[self.alias].cursor() as cursor,
         ):
             cursor.execute(self.sql, params)
             return bool(cursor.rowcount)
@@ -149,9 +143,6 @@ def _params(alias: str, pk: int, attempts: int, now: datetime.datetime) -> dict[
     SQLite)."""
     moment = connections[alias].ops.adapt_datetimefield_value
     return {"pk": pk, "attempts": attempts, "now": moment(now), "lease": moment(now + LEASE)}
-
-
-_compiled: dict[str, _ClaimStatement] = {}
 
 
 def skip_unwanted(ids: list[int], now: datetime.datetime | None = None) -> list[int]:
