@@ -74,6 +74,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         "actions/action_list.html",
         {
             "form": filterset.form,
+            "form_key": filterset.form_key(),
             "choices": choices,
             "page": page,
             "items": page.object_list if page else [],
