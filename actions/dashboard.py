@@ -45,7 +45,7 @@ def dashboard(today: datetime.date) -> Dashboard:
         if not plans or plans[-1].pk != row.area.plan_id:
             plans.append(row.area.plan)
     overdue = list(
-        selectors.action_points_for_list()
+        selectors.item_table_rows()
         .overdue(today)
         .order_by("due_date", "code", "pk")[:OVERDUE_LIMIT]
     )
