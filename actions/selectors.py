@@ -198,7 +198,7 @@ def item_table_rows() -> ActionPointQuerySet:
     )
 
 
-def as_table_rows(items: ActionPointQuerySet) -> ActionPointQuerySet:
+def as_table_rows(items: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
     """``items`` (the list's, which the exports and the API read in full) with only the
     columns of ``item_table_rows``: building each row's plan and area, and reading its
     texts, was a tenth of a list page."""
