@@ -15,15 +15,16 @@ The models' query vocabulary (``ActionPoint.objects.open()``, ``.overdue(today)`
 """
 
 import datetime
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Count, Q
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from .models import ActionPoint
@@ -39,6 +40,17 @@ class Status(models.TextChoices):
     BLOCKED = "blocked", gettext_lazy("Blocked")
     DONE = "done", gettext_lazy("Done")
     DROPPED = "dropped", gettext_lazy("Dropped")
+
+
+def status_labels() -> Mapping[str, str]:
+    """Each status's label in the active language. A label is a lazy translation, looked up
+    again each time it is shown: the dashboard's bars and columns looked up a thousand."""
+    return _status_labels_in(get_language())
+
+
+@functools.cache
+def _status_labels_in(language: str | None) -> Mapping[str, str]:
+    return {status.value: str(status.label) for status in Status}
 
 
 CLOSED_STATUSES = (Status.DONE, Status.DROPPED)
@@ -155,11 +167,13 @@ class StatusCounts:
 
     def columns(self) -> list[tuple[str, str, int]]:
         """(status, label, count) for every status in order, for tables of numbers."""
-        return [(s.value, str(s.label), self.by_status.get(s, 0)) for s in Status]
+        labels = status_labels()
+        return [(s.value, labels[s.value], self.by_status.get(s, 0)) for s in Status]
 
     def segments(self) -> list[Segment]:
         """A stacked bar, one segment per non-empty status, in status order."""
         total = self.total
+        labels = status_labels()
         result, x = [], 0.0
         for status in Status:
             count = self.by_status.get(status, 0)
@@ -167,7 +181,9 @@ class StatusCounts:
                 continue
             width = 100 * count / total
             result.append(
-                Segment(status.value, str(status.label), count, _svg_number(x), _svg_number(width))
+                Segment(
+                    status.value, labels[status.value], count, _svg_number(x), _svg_number(width)
+                )
             )
             x += width
         return result

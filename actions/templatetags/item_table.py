@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_noop
 
-from actions.models import ActionPoint, Status
+from actions.models import ActionPoint
+from actions.progress import status_labels
 
 register = template.Library()
 
@@ -30,7 +31,7 @@ def item_rows(
             "items": items,
             "selectable": selectable,
             "hide_updated": hide_updated,
-            "status_labels": {status.value: str(status.label) for status in Status},
+            "status_labels": status_labels(),
             "item_url": ActionPoint.url_for_id(),
             "organization_url": functools.cache(
                 lambda acronym: reverse("organization_detail", args=[acronym])

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from actions import progress
 from actions.digests.email import compose
@@ -100,3 +100,14 @@ def test_the_same_percent_done_on_every_surface(five_of_ten_done_two_dropped, co
     )
     assert "A) Harmonization: 5/8 done (63%)" in mail.text
     assert "5/8 (63%)" in html.unescape(mail.html)
+
+
+def test_status_labels_are_in_the_language_of_the_page_each_time():
+    # Translated once per language and then kept: each language must keep its own words.
+    with translation.override("en"):
+        assert progress.status_labels()["not_started"] == "Not started"
+    with translation.override("ar"):
+        assert progress.status_labels()["not_started"] == "لم يبدأ"
+        assert progress.StatusCounts(by_status={"not_started": 2}).summary.startswith("لم يبدأ: 2")
+    with translation.override("en"):
+        assert progress.status_labels()["not_started"] == "Not started"
