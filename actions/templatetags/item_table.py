@@ -4,12 +4,13 @@ import functools
 
 from django import template
 from django.template import engines
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_noop
 
 from actions.models import ActionPoint
-from actions.progress import status_labels
+from actions.progress import is_overdue, status_labels
 
 register = template.Library()
 
@@ -33,9 +34,19 @@ def item_rows(
             "hide_updated": hide_updated,
             "status_labels": status_labels(),
             "item_url": ActionPoint.url_for_id(),
-            "organization_url": functools.cache(
-                lambda acronym: reverse("organization_detail", args=[acronym])
+            "organization_url": functools.partial(
+                _organization_url, get_script_prefix(), get_urlconf()
             ),
+            # Today once for the table, not once a row.
+            "is_overdue": functools.partial(is_overdue, today=timezone.localdate()),
         }
     )
     return mark_safe(html)  # noqa: S308 - Jinja2 escaped every value (autoescape is on)
+
+
+@functools.lru_cache(maxsize=4096)
+def _organization_url(prefix: str, urlconf: str | None, acronym: str) -> str:
+    """An organisation's page, kept per process: a page of tables reverses the same few
+    dozen acronyms over and over. The prefix and URLconf, which ``reverse`` reads, are
+    part of the key."""
+    return reverse("organization_detail", args=[acronym], urlconf=urlconf)
