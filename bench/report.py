@@ -74,7 +74,8 @@ def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         + [f"the digests for {n:,} recipients" for n in _digest_counts(new)]
         + (["the instant notices"] if (new.get("digests") or {}).get("notices") else [])
         + [f"a change at {int(size):,}" for size in new.get("changes", {})]
-        + (["the import"] if new.get("imports") else []),
+        + (["the import"] if new.get("imports") else [])
+        + [f"Redmine at {int(size):,}" for size in new.get("redmine", {})],
     }
     return {
         **old,
@@ -83,6 +84,8 @@ def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         "digests": new["digests"] if new["digests"].get("runs") else old.get("digests"),
         "imports": new.get("imports") or old.get("imports"),
         "changes": {**old.get("changes", {}), **new.get("changes", {})},
+        # Redmine measured in this run, just before these pages: the ratios must use it.
+        "redmine": {**old.get("redmine", {}), **new.get("redmine", {})},
         "updates": [*old.get("updates", []), update],
     }
 
