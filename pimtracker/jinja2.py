@@ -1,7 +1,8 @@
 """The Jinja2 environment of the second template engine (``TEMPLATES`` in settings).
 
-Django templates render everything except the rows of the action point tables, which were
-most of a list page's time in Django's engine; Jinja2 compiles them to Python. The
+Django templates render everything except the rows of the action point tables and the
+progress bars, which were most of a list page's and the dashboard's time in Django's
+engine; Jinja2 compiles them to Python. The
 environment keeps what the pages rely on from Django's engine: Django's translations, and
 Django's escaping (``&#x27;`` rather than markupsafe's ``&#39;``), so that a row reads the
 same whichever engine drew it.

@@ -120,8 +120,9 @@ TEMPLATES = [
         },
     },
     {
-        # Only for the rows of the action point tables (actions/_item_table.html), fifty to a
-        # page: Jinja2 draws them several times faster than Django's engine.
+        # Only for what a page draws dozens of times: the rows of the action point tables
+        # (actions/_item_table.html) and the progress bars ({% status_bar %}). Jinja2 draws
+        # them several times faster than Django's engine.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "OPTIONS": {"environment": "pimtracker.jinja2.environment"},
