@@ -1,7 +1,8 @@
 """``{% status_bar counts %}``: a progress bar, rendered by Jinja2 (see ``pimtracker.jinja2``).
 
-The dashboard draws one for every area and every organisation: as a Django ``include``
-each, drawing them was most of its time."""
+The dashboard draws one for every area and every organisation, and a Django ``include``
+each cost more than the bar itself: in Jinja2 the dashboard at 100k went from 152 to 142
+M instructions (``python -m bench.instructions``)."""
 
 from django import template
 from django.template import engines
