@@ -44,7 +44,7 @@ class Status(models.TextChoices):
 
 def status_labels() -> Mapping[str, str]:
     """Each status's label in the active language. A label is a lazy translation, looked up
-    again each time it is shown: the dashboard's bars and columns looked up a thousand."""
+    again each time it is shown: the dashboard's bars and columns looked up some 800."""
     return _status_labels_in(get_language())
 
 
