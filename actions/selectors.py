@@ -7,7 +7,7 @@ they return the object or raise ``Http404`` / ``PermissionDenied``.
 
 import datetime
 from dataclasses import dataclass, field
-from typing import cast
+from typing import TypeVar, cast
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
@@ -181,6 +181,8 @@ class OrganizationProgress:
     counts: StatusCounts
 
 
+_Rows = TypeVar("_Rows", bound=QuerySet[ActionPoint])
+
 # The columns ``actions/_item_table.html`` shows (the version for the list's bulk form). A
 # field the table starts showing belongs here, or each row would read it with a query of
 # its own (the query-count tests would see it).
@@ -188,20 +190,16 @@ TABLE_COLUMNS = ("code", "title", "status", "due_date", "parent", "area", "updat
 
 
 def item_table_rows() -> ActionPointQuerySet:
-    """Rows for ``actions/_item_table.html``: the columns it shows and the lead organisations
-    (prefetched), nothing more, since pages that show a few rows make the database sort all
-    of them."""
-    return (
-        ActionPoint.objects.only(*TABLE_COLUMNS)
-        .prefetch_related(ActionPoint.leads_as_list())
-        .annotate(has_sample_data=sample_rows())  # data responsibility: marked "Sample"
-    )
+    """Rows for ``actions/_item_table.html``: the list's rows with the columns it shows and
+    the lead organisations (prefetched), nothing more, since pages that show a few rows
+    make the database sort all of them."""
+    return as_table_rows(action_points_for_list())
 
 
-def as_table_rows(items: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
+def as_table_rows(items: _Rows) -> _Rows:
     """``items`` (the list's, which the exports and the API read in full) with only the
-    columns of ``item_table_rows``: building each row's plan and area, and reading its
-    texts, was a tenth of a list page."""
+    columns of the item table: building each row's plan and area, and reading its texts,
+    was a tenth of a list page."""
     return items.select_related(None).only(*TABLE_COLUMNS)
 
 

@@ -52,20 +52,29 @@ def _request(app: Callable, path: str, cookie: str) -> str:
     return status[0]
 
 
-def main(size: int, only: set[str]) -> None:
+def application(size: int, *, collect_static: bool = True) -> Callable:
+    """The project's WSGI handler in this process, under the bench's production settings, on
+    the benchmark database of ``size`` items. ``collect_static``: DEBUG off serves the hashed
+    names of the static files' manifest, which must exist (a caller that made it says so)."""
     env = server.production_env(database.database_url(size), Path(os.devnull))
-    server.collect_static(env)  # DEBUG off serves the hashed names of its manifest
+    if collect_static:
+        server.collect_static(env)
     os.environ.update(env)
     os.environ["ROOT_URLCONF"] = "pimtracker.urls"
     import django
 
     django.setup()
     from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+def main(size: int, only: set[str]) -> None:
+    app = application(size)
     from django.db import connection
 
     from bench import probe
 
-    app = get_wsgi_application()
     sql_ms: list[float] = []
 
     def timed(execute, sql, params, many, context):

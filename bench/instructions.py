@@ -11,40 +11,26 @@ package) and the benchmark database of SIZE items that ``make bench`` loaded. Co
 versions of the code by running it in a checkout of each (``git worktree``).
 """
 
-import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from bench import database, server
+from bench import inprocess
 
 REQUESTS = 10
 WARMUP = 3
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _setup(size: int) -> None:
-    os.environ.update(server.production_env(database.database_url(size), Path(os.devnull)))
-    os.environ["ROOT_URLCONF"] = "pimtracker.urls"
-    import django
-
-    django.setup()
-
-
 def _serve(size: int, name: str, requests: int) -> None:
     """In the process valgrind watches: sign in, warm up, then ``requests`` requests."""
-    _setup(size)
-    from django.core.wsgi import get_wsgi_application
+    app = inprocess.application(size, collect_static=False)  # main() collected them
+    from bench import probe
 
-    from bench import inprocess, probe
-
-    app = get_wsgi_application()
     page = next(p for p in probe.pages() if p.name == name)
     cookie = probe.sign_in(page.user)
-    for _ in range(WARMUP):
-        inprocess._request(app, page.path, cookie)
-    for _ in range(requests):
+    for _ in range(WARMUP + requests):
         inprocess._request(app, page.path, cookie)
 
 
@@ -69,9 +55,7 @@ def _instructions(size: int, name: str, requests: int) -> int:
 
 
 def main(size: int, only: list[str]) -> None:
-    # DEBUG off serves the hashed names of the static files' manifest.
-    server.collect_static(server.production_env(database.database_url(size), Path(os.devnull)))
-    _setup(size)
+    inprocess.application(size)  # collects the static files, and sets Django up here too
     from bench import probe
 
     names = only or [p.name for p in probe.pages() if p.name != "export-csv"]
