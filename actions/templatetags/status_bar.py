@@ -1,14 +1,22 @@
-"""``{% status_bar counts %}``: a progress bar, rendered by Jinja2 (see ``pimtracker.jinja2``).
+"""Progress drawn by Jinja2 (see ``pimtracker.jinja2``): ``{% status_bar counts %}``, a bar,
+and the rows of the dashboard's progress tables, a bar and the counts of each area or
+organisation.
 
-The dashboard draws one for every area and every organisation, and a Django ``include``
+The dashboard draws a bar for every area and every organisation, and a Django ``include``
 each cost more than the bar itself: in Jinja2 the dashboard at 100k went from 152 to 142
 M instructions (``python -m bench.instructions``)."""
 
+from typing import NamedTuple
+from urllib.parse import quote
+
 from django import template
 from django.template import engines
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from actions.models import ActionPlan
 from actions.progress import StatusCounts
+from actions.selectors import AreaProgress, OrganizationProgress
 
 register = template.Library()
 
@@ -17,3 +25,44 @@ register = template.Library()
 def status_bar(counts: StatusCounts) -> SafeString:
     bar = engines["jinja2"].get_template("actions/_bar.html")
     return mark_safe(bar.render({"counts": counts}))  # noqa: S308 - Jinja2 escaped every value
+
+
+class _ProgressRow(NamedTuple):
+    label: str
+    url: str
+    counts: StatusCounts
+    overdue_url: str  # where the overdue count links to; "" for none
+
+
+@register.simple_tag
+def area_progress_rows(areas: list[AreaProgress], plan: ActionPlan) -> SafeString:
+    """The ``<tr>`` of each of ``plan``'s areas, linked to the list of its items."""
+    list_url = reverse("action_list")
+    rows = []
+    for row in areas:
+        if row.area.plan_id != plan.pk:
+            continue
+        url = f"{list_url}?plan={plan.pk}&area={quote(row.area.code, safe='/')}"
+        rows.append(_ProgressRow(str(row.area), url, row.counts, f"{url}&overdue=1"))
+    return _render(rows)
+
+
+@register.simple_tag
+def organization_progress_rows(organizations: list[OrganizationProgress]) -> SafeString:
+    """The ``<tr>`` of each organisation, linked to its page."""
+    return _render(
+        [
+            _ProgressRow(
+                row.organization.acronym,
+                reverse("organization_detail", args=[row.organization.acronym]),
+                row.counts,
+                "",
+            )
+            for row in organizations
+        ]
+    )
+
+
+def _render(rows: list[_ProgressRow]) -> SafeString:
+    html = engines["jinja2"].get_template("actions/_progress_rows.html").render({"rows": rows})
+    return mark_safe(html)  # noqa: S308 - Jinja2 escaped every value (autoescape is on)
