@@ -20,6 +20,7 @@ def explain(url: str, statement: str) -> tuple[float, str]:
         # As the site's own connections are set (DATABASES' options in pimtracker/settings.py).
         conn.execute("SET jit = off")
         conn.execute("SET random_page_cost = 1.1")
+        conn.execute("SET join_collapse_limit = 6")
         rows = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) {statement}").fetchall()
     plan = "\n".join(row[0] for row in rows)
     total = float(rows[-1][0].split(":")[1].split()[0]) if "Execution Time" in rows[-1][0] else 0
