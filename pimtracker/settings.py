@@ -347,9 +347,9 @@ if CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
-# Page fragments that are the same for everyone (the list's filter form), in each process's
-# own memory: a few hundred at most, whatever is typed, and gone with the process, so a new
-# release never shows one drawn by the old code.
+# Page fragments that are the same for everyone (the list's filter form, the navigation of
+# each role), in each process's own memory: a few hundred at most, whatever is typed, and
+# gone with the process, so a new release never shows one drawn by the old code.
 CACHES["fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "fragments",
