@@ -104,7 +104,8 @@ def _detail_context(
             comment_form = CommentForm(draft) if may_comment else None
         elif draft is not None:
             form = UpdateForm(draft)
-    if may_update and form is None:
+    fresh_update_form = may_update and form is None
+    if fresh_update_form:
         form = UpdateForm(initial={"status": item.status, "version": item.version})
     return {
         "item": item,
@@ -120,6 +121,9 @@ def _detail_context(
         "meetings": list(item.meetings.all()),
         "resources": list(item.resources.all()),
         "comment_form": (comment_form or CommentForm()) if may_comment else None,
+        # Forms as a fresh page draws them, whose fields the template keeps.
+        "fresh_update_form": fresh_update_form,
+        "fresh_comment_form": may_comment and comment_form is None,
     }
 
 
