@@ -39,7 +39,7 @@ def item_rows(
     today = timezone.localdate()
     zone = timezone.get_current_timezone()
     item_url = ActionPoint.url_for_id()
-    organization_url = functools.partial(_organization_url, get_script_prefix(), get_urlconf())
+    lead_url = functools.partial(organization_url, get_script_prefix(), get_urlconf())
     select = _("Select %(code)s") if selectable else ""
     rows = [
         _Row(
@@ -48,7 +48,7 @@ def item_rows(
             item.due_date.isoformat() if item.due_date else "",
             is_overdue(item.status, item.due_date, today),
             [
-                (", " if n else "", organization_url(org.acronym), org.acronym)
+                (", " if n else "", lead_url(org.acronym), org.acronym)
                 for n, org in enumerate(item.leads)
             ],
             "" if hide_updated else item.updated_at.astimezone(zone).isoformat(),
@@ -77,7 +77,7 @@ def _row_words() -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _organization_url(prefix: str, urlconf: str | None, acronym: str) -> str:
+def organization_url(prefix: str, urlconf: str | None, acronym: str) -> str:
     """An organisation's page, kept per process: a page of tables reverses the same few
     dozen acronyms over and over. The prefix and URLconf, which ``reverse`` reads, are
     part of the key."""

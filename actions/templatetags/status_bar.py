@@ -11,12 +11,13 @@ from urllib.parse import quote
 
 from django import template
 from django.template import engines
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from actions.models import ActionPlan
 from actions.progress import StatusCounts
 from actions.selectors import AreaProgress, OrganizationProgress
+from actions.templatetags.item_table import organization_url
 
 register = template.Library()
 
@@ -50,11 +51,12 @@ def area_progress_rows(areas: list[AreaProgress], plan: ActionPlan) -> SafeStrin
 @register.simple_tag
 def organization_progress_rows(organizations: list[OrganizationProgress]) -> SafeString:
     """The ``<tr>`` of each organisation, linked to its page."""
+    prefix, urlconf = get_script_prefix(), get_urlconf()
     return _render(
         [
             _ProgressRow(
                 row.organization.acronym,
-                reverse("organization_detail", args=[row.organization.acronym]),
+                organization_url(prefix, urlconf, row.organization.acronym),
                 row.counts,
                 "",
             )
