@@ -15,11 +15,12 @@ CACHE_REDIS_DB = 7
 
 def use_redis_sessions(settings, redis_url: str) -> None:
     settings.CACHES = {
+        **settings.CACHES,  # the page fragments' cache (settings) stays as it is
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": own_redis_db(redis_url, CACHE_REDIS_DB),
             "KEY_PREFIX": "pimtracker-test",
-        }
+        },
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     caches["default"].clear()
