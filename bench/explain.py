@@ -11,16 +11,16 @@ import sys
 from pathlib import Path
 
 from bench import database
+from pimtracker import postgres
 
 WORK = Path(__file__).resolve().parent / "data"
 
 
 def explain(url: str, statement: str) -> tuple[float, str]:
     with database.connect(url) as conn:
-        # As the site's own connections are set (DATABASES' options in pimtracker/settings.py).
-        conn.execute("SET jit = off")
-        conn.execute("SET random_page_cost = 1.1")
-        conn.execute("SET join_collapse_limit = 6")
+        # As the site's own connections are set.
+        for name, value in postgres.SESSION_SETTINGS.items():
+            conn.execute(f"SET {name} = {value}")
         rows = conn.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) {statement}").fetchall()
     plan = "\n".join(row[0] for row in rows)
     total = float(rows[-1][0].split(":")[1].split()[0]) if "Execution Time" in rows[-1][0] else 0

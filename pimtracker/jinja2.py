@@ -18,12 +18,10 @@ handed to ``_()`` (the words are escaped whole when printed).
 import html
 from typing import Any
 
+from django.template import engines
 from django.utils import translation
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString
-
-# Django has it; django-stubs leaves it out.
-from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
+from django.utils.safestring import SafeString, mark_safe
 from jinja2 import Environment
 
 
@@ -49,6 +47,11 @@ def environment(**options: Any) -> Environment:
     env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
     # ``e`` as Django escapes, for a value that must be escaped before it is printed.
     env.filters["e"] = env.filters["escape"] = conditional_escape
-    # Django's ``date`` filter shows a datetime in the current time zone; so must these.
-    env.filters["localtime"] = template_localtime
     return env
+
+
+def render(template_name: str, context: dict[str, Any]) -> SafeString:
+    """A template of this engine as HTML for a Django template to print as it is (the tags
+    that draw item rows and progress)."""
+    html = engines["jinja2"].get_template(template_name).render(context)
+    return mark_safe(html)  # noqa: S308 - finalize escaped every printed value

@@ -13,6 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from pimtracker import postgres
 from pimtracker.security.secret_key import is_weak as secret_key_is_weak
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -137,18 +138,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections: a new PostgreSQL connection costs more than most of our pages.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # No JIT compilation: the pages' queries take milliseconds, and compiling one that the
-    # planner thinks large (a window over 100,000 items) took 60 ms more than running it.
-    # Random reads priced as on an SSD with the tables in memory, as PostgreSQL's manual
-    # suggests for such servers: at the default (4) PostgreSQL read every item to find a
-    # partner's 4,300 of 100,000 rather than fetch them by key (55 ms against 26 ms).
-    # Joins in the order written beyond six tables: the detail page's item and the API's
-    # rows join eight (the item, its plan, area, parent, forum, meeting...), one row each
-    # by key, and PostgreSQL spent 2 to 6 ms trying every order of eight against 0.1 ms
-    # running the one it chose (the API list's rows 9.0 to 2.8 ms, the item 3.3 to 1.4 ms).
-    # Queries of six tables or fewer, all the others, are planned as before.
+    # No JIT, SSD prices, joins beyond six tables as written: why, in pimtracker/postgres.py.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "options", "-c jit=off -c random_page_cost=1.1 -c join_collapse_limit=6"
+        "options", postgres.connection_options()
     )
 else:
     # Wait for a writer instead of failing at once with "database is locked".

@@ -4,14 +4,14 @@ import functools
 from typing import NamedTuple
 
 from django import template
-from django.template import engines
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from actions.models import ActionPoint
 from actions.progress import is_overdue, status_labels
+from pimtracker import jinja2
 
 register = template.Library()
 
@@ -51,25 +51,21 @@ def item_rows(
                 (", " if n else "", lead_url(org.acronym), org.acronym)
                 for n, org in enumerate(item.leads)
             ],
-            "" if hide_updated else item.updated_at.astimezone(zone).isoformat(),
+            "" if hide_updated else timezone.localtime(item.updated_at, zone).isoformat(),
             select % {"code": item.code} if selectable else "",
         )
         for item in items
     ]
-    html = (
-        engines["jinja2"]
-        .get_template("actions/_item_rows.html")
-        .render(
-            {
-                "rows": rows,
-                "selectable": selectable,
-                "hide_updated": hide_updated,
-                "status_labels": status_labels(),
-                "words": _row_words(),
-            }
-        )
+    return jinja2.render(
+        "actions/_item_rows.html",
+        {
+            "rows": rows,
+            "selectable": selectable,
+            "hide_updated": hide_updated,
+            "status_labels": status_labels(),
+            "words": _row_words(),
+        },
     )
-    return mark_safe(html)  # noqa: S308 - Jinja2 escaped every value (autoescape is on)
 
 
 def _row_words() -> dict[str, str]:
