@@ -6,7 +6,8 @@ wait** (``retry_after`` in the future: a temporary failure's back-off, which no 
 rerun may cut short); and **its person still wants it**, read at that very moment (active,
 not left, an address, the digest on), so that someone who unsubscribes or leaves while
 their batch runs gets nothing. Only the process whose UPDATE matched sends. A row that is
-not claimed because its person no longer wants it is marked skipped by ``skip_unwanted``.
+not claimed because its person no longer wants it is marked skipped by ``skip_unwanted``;
+one whose message went out is released by ``record_sent``.
 """
 
 import datetime
@@ -91,16 +92,26 @@ def claim(
     now = now or timezone.now()
     if attempts is None:
         return bool(_claim_rows(now, delivery_id, None).update(**_claim_values(now)))
-    return _ClaimStatement.compiled(DigestDelivery.objects.db).run(delivery_id, attempts, now)
+    statement = _claim_statement(DigestDelivery.objects.db)
+    return bool(statement.run(_params(statement.alias, delivery_id, now, attempts)))
+
+
+def _sent_values(now: datetime.datetime) -> dict[str, Any]:
+    return {"status": State.SENT, "sent_at": now, "lease_until": None}
+
+
+def record_sent(delivery_id: int, now: datetime.datetime | None = None) -> None:
+    """The claimed row's message went out: sent at ``now``, the lease released."""
+    statement = _sent_statement(DigestDelivery.objects.db)
+    statement.run(_params(statement.alias, delivery_id, now or timezone.now()))
 
 
 @dataclass(frozen=True)
-class _ClaimStatement:
-    """The batch's claim (``claim`` with ``attempts``) as Django compiles it, compiled once
-    per process and database with stand-ins for the row, its attempts and the time, which
-    each claim replaces with its own. Compiling the conditional UPDATE took most of each
-    claim's time, and a batch claims every one of its messages
-    (``tests/actions/digests/test_claims.py`` holds it to Django's own UPDATE)."""
+class _Statement:
+    """An UPDATE of the batch's, one per message (its claim, its "sent"), as Django compiles
+    it, compiled once per process and database with stand-ins for the row, the time and the
+    attempts, which each run replaces with its own. Compiling took most of each UPDATE's
+    time (``tests/actions/digests/test_claims.py`` holds both to Django's own UPDATE)."""
 
     alias: str
     sql: str
@@ -108,25 +119,24 @@ class _ClaimStatement:
     slots: dict[int, str]  # which stand-in sits at each of these places in ``params``
 
     @classmethod
-    @functools.cache
-    def compiled(cls, alias: str) -> "_ClaimStatement":
-        # Values no claim has: a key past any sequence, more attempts than MAX_ATTEMPTS
-        # allows, a time a century before the first digest.
-        pk, attempts, now = 2**62 + 7, 32_001, datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC)
-        # What QuerySet.update() compiles and runs, kept instead of run.
-        query = cast(UpdateQuery, _claim_rows(now, pk, attempts).query.chain(UpdateQuery))
-        query.add_update_values(_claim_values(now))
+    def compile(
+        cls, alias: str, rows: QuerySet[DigestDelivery], values: dict[str, Any], *names: str
+    ) -> "_Statement":
+        """``rows.update(**values)``, compiled and kept instead of run; ``rows`` and
+        ``values`` hold the stand-ins (``_STAND_IN``) of ``names`` (``_params``' keys)."""
+        query = cast(UpdateQuery, rows.query.chain(UpdateQuery))
+        query.add_update_values(values)
         sql, params = query.get_compiler(alias).as_sql()
         slots = {}
-        for name, stand_in in _params(alias, pk, attempts, now).items():
+        for name, stand_in in _params(alias, *_STAND_IN).items():
             found = [i for i, param in enumerate(params) if param == stand_in]
-            if not found:
-                raise AssertionError(f"no {name} in the claim: {sql} {params}")
+            if name in names and not found:
+                raise AssertionError(f"no {name} in the statement: {sql} {params}")
             slots.update(dict.fromkeys(found, name))
         return cls(alias, sql, tuple(params), slots)
 
-    def run(self, delivery_id: int, attempts: int, now: datetime.datetime) -> bool:
-        values = _params(self.alias, delivery_id, attempts, now)
+    def run(self, values: dict[str, Any]) -> int:
+        """Runs it with ``values`` (``_params``) for the stand-ins; the rows it changed."""
         params = [
             values[self.slots[i]] if i in self.slots else p for i, p in enumerate(self.params)
         ]
@@ -135,14 +145,37 @@ class _ClaimStatement:
             connections[self.alias].cursor() as cursor,
         ):
             cursor.execute(self.sql, params)
-            return bool(cursor.rowcount)
+            return cursor.rowcount
 
 
-def _params(alias: str, pk: int, attempts: int, now: datetime.datetime) -> dict[str, Any]:
-    """One claim's values, as the database's driver is handed them (times are strings on
+# Values no real run has: a key past any sequence, a time a century before the first
+# digest, more attempts than MAX_ATTEMPTS allows.
+_STAND_IN = (2**62 + 7, datetime.datetime(1901, 1, 1, tzinfo=datetime.UTC), 32_001)
+
+
+def _params(
+    alias: str, pk: int, now: datetime.datetime, attempts: int | None = None
+) -> dict[str, Any]:
+    """One run's values, as the database's driver is handed them (times are strings on
     SQLite)."""
     moment = connections[alias].ops.adapt_datetimefield_value
     return {"pk": pk, "attempts": attempts, "now": moment(now), "lease": moment(now + LEASE)}
+
+
+@functools.cache
+def _claim_statement(alias: str) -> _Statement:
+    pk, now, attempts = _STAND_IN
+    return _Statement.compile(
+        alias, _claim_rows(now, pk, attempts), _claim_values(now), "pk", "now", "lease", "attempts"
+    )
+
+
+@functools.cache
+def _sent_statement(alias: str) -> _Statement:
+    pk, now, _attempts = _STAND_IN
+    return _Statement.compile(
+        alias, DigestDelivery.objects.filter(pk=pk), _sent_values(now), "pk", "now"
+    )
 
 
 def skip_unwanted(ids: list[int], now: datetime.datetime | None = None) -> list[int]:

@@ -25,7 +25,7 @@ from actions.update_links import update_link
 from participants.models import Person
 from pimtracker.security.names import display_name, stored_name
 
-from .snapshot import AreaProgress, Snapshot, group_items
+from .snapshot import AreaProgress, Snapshot, focal_points_of, group_items
 
 # Rows per list (what changed, overdue, due soon, other open): past that a list says its
 # total and links to the site, which shows it whole. No one reads 2,000 rows in an e-mail,
@@ -225,12 +225,12 @@ def _semicolon() -> str:
 
 
 def _owners(item: ActionPoint) -> str:
-    leads = _comma().join(o.acronym for o in item.lead_organizations.all())
+    leads = _comma().join(o.acronym for o in item.leads)
     focal = _comma().join(
         p.full_name
         if p.is_active and p.left_on is None
         else _("%(name)s (left)") % {"name": p.full_name}
-        for p in item.focal_points.all()
+        for p in focal_points_of(item)
     )
     parts = []
     if leads:
@@ -331,14 +331,18 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
             continue
         moved.setdefault(item.plan_id, []).append(entry)
 
+    # Once per digest, not per row: the URL reversed, the labels in the reader's language.
+    item_url = ActionPoint.url_for_id()
+    statuses = {value: str(label) for value, label in Status.choices}
+
     def item_row(item: ActionPoint) -> ItemRow:
         due, due_in = _due(item.due_date, today)
         return ItemRow(
             item_id=item.pk,
             code=item.code,
             title=item.title,
-            url=_absolute(item.get_absolute_url()),
-            status=item.get_status_display(),
+            url=_absolute(item_url(item.pk)),
+            status=statuses[item.status],
             due=due,
             due_in=due_in,
             owners=_owners(item),
@@ -358,8 +362,8 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
             item_id=item.pk,
             code=item.code,
             title=item.title,
-            url=_absolute(item.get_absolute_url()),
-            status=item.get_status_display(),
+            url=_absolute(item_url(item.pk)),
+            status=statuses[item.status],
             count=len(entries),
             what=_what_changed(newest),
             author=_author(newest),

@@ -38,6 +38,7 @@ from .claims import (  # noqa: F401  (the claim's rules, used here and by the ta
     claim,
     claimable,
     is_claimable,
+    record_sent,
     retry_in,
     skip_unwanted,
 )
@@ -308,9 +309,7 @@ def deliver(
             status=State.SKIPPED, lease_until=None, error=reason
         )
         return Result(delivery.pk, Outcome.SKIPPED, reason)
-    DigestDelivery.objects.filter(pk=delivery.pk).update(
-        status=State.SENT, sent_at=timezone.now(), lease_until=None
-    )
+    record_sent(delivery.pk)
     return Result(delivery.pk, Outcome.SENT)
 
 

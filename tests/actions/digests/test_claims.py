@@ -1,6 +1,6 @@
-"""The batch's claim, compiled once (``claims._ClaimStatement``), against the same UPDATE
-compiled by Django for each claim: the same rows taken, the same values written, whatever
-state the row is in, at whatever time."""
+"""The batch's claim and its "sent", each compiled once (``claims._Statement``), against
+the same UPDATE compiled by Django each time: the same rows taken, the same values written,
+whatever state the row is in, at whatever time."""
 
 import datetime
 
@@ -97,3 +97,28 @@ def test_the_compiled_claim_is_one_update_that_only_one_sender_wins(rows):
         1,
         NOW + LEASE,
     )
+
+
+def test_the_compiled_sent_record_writes_what_django_writes(rows):
+    _data, deliveries = rows
+    pk = deliveries.get(person__email="ivo.focal@example.org").pk
+    other = deliveries.exclude(pk=pk).values_list("pk", "status", "sent_at", "lease_until")
+    before = list(other)
+    sent_at = NOW + 3 * SECOND
+
+    def written(record) -> tuple:
+        with transaction.atomic():
+            assert claims.claim(pk, NOW, attempts=0) is True
+            record()
+            after = DigestDelivery.objects.values_list(
+                "status", "sent_at", "lease_until", "retry_after", "attempts"
+            ).get(pk=pk)
+            transaction.set_rollback(True)
+        return after
+
+    by_django = written(
+        lambda: DigestDelivery.objects.filter(pk=pk).update(**claims._sent_values(sent_at))
+    )
+    assert written(lambda: claims.record_sent(pk, sent_at)) == by_django
+    assert by_django == (State.SENT, sent_at, None, None, 1)
+    assert list(other) == before  # that row only
