@@ -2,16 +2,15 @@
 
 import datetime
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Generic, TypeVar, cast
+from dataclasses import dataclass, field, replace
+from typing import Generic, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Field
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 
 from actions.models import (
     ActionPlan,
@@ -23,9 +22,9 @@ from actions.models import (
 from actions.progress import OPEN_STATUSES, due_soon_until
 from actions.update_links import update_link
 from participants.models import Person
-from pimtracker.security.names import display_name, stored_name
 
-from .snapshot import AreaProgress, Snapshot, focal_points_of, group_items
+from . import sentences
+from .snapshot import AreaProgress, Snapshot, group_items
 
 # Rows per list (what changed, overdue, due soon, other open): past that a list says its
 # total and links to the site, which shows it whole. No one reads 2,000 rows in an e-mail,
@@ -64,6 +63,7 @@ class ChangeRow:
     status: str  # the item's status now
     count: int  # journal rows since the last digest, comments included
     what: str  # the newest change, in words
+    summary: str  # the count and the newest change, as both parts of the e-mail say them
     author: str  # of the newest change
     note: str  # the newest note or comment, on one line
 
@@ -76,6 +76,10 @@ class ShortList(Generic[T]):
     rows: list[T] = field(default_factory=list)
     total: int = 0
     url: str = ""
+    # What both parts of the e-mail say of the list (``sentences``): its heading and what
+    # it leaves to the site.
+    heading: str = ""
+    more_text: str = ""
 
     @property
     def more(self) -> int:
@@ -86,6 +90,25 @@ def _short(items: Sequence[S], url: str, row: Callable[[S], T]) -> ShortList[T]:
     # Rows are built for the items shown only: a row (owners, link, translated status)
     # is what costs, and a whole-plan list has thousands of items.
     return ShortList([row(item) for item in items[:DIGEST_LIST_LIMIT]], len(items), url)
+
+
+def _worded(
+    cut: ShortList[T],
+    heading: Callable[[ShortList[T]], str],
+    more_text: Callable[[ShortList[T]], str],
+) -> ShortList[T]:
+    return replace(cut, heading=heading(cut), more_text=more_text(cut))
+
+
+def _item_list(
+    key: str, items: Sequence[ActionPoint], url: str, row: Callable[[ActionPoint], ItemRow]
+) -> ShortList[ItemRow]:
+    """The overdue, due soon or other open items (``key``), with what they say."""
+    return _worded(
+        _short(items, url, row),
+        lambda cut: sentences.item_list_heading(key, cut.total, len(cut.rows)),
+        lambda cut: sentences.item_list_more(key, cut.more),
+    )
 
 
 @dataclass
@@ -215,87 +238,6 @@ def _own_links() -> _Links:
     )
 
 
-def _comma() -> str:
-    # Arabic writes its own comma and semicolon (، ؛): the separators are translated too.
-    return pgettext("list separator", ", ")
-
-
-def _semicolon() -> str:
-    return pgettext("list separator", "; ")
-
-
-def _owners(item: ActionPoint) -> str:
-    leads = _comma().join(o.acronym for o in item.leads)
-    focal = _comma().join(
-        p.full_name
-        if p.is_active and p.left_on is None
-        else _("%(name)s (left)") % {"name": p.full_name}
-        for p in focal_points_of(item)
-    )
-    parts = []
-    if leads:
-        parts.append(_("lead: %(organisations)s") % {"organisations": leads})
-    if focal:
-        parts.append(_("focal points: %(people)s") % {"people": focal})
-    return _semicolon().join(parts) or _("no owner yet")
-
-
-def _due(due_date: datetime.date | None, today: datetime.date) -> tuple[str, str]:
-    """An item's due date and how far it is, in the active language. Worked out here rather
-    than in the templates: both parts say it, and a template tag per row costs more."""
-    if due_date is None:
-        return "", _("no due date")
-    days = (due_date - today).days
-    if days < 0:
-        when = ngettext("%(days)d day overdue", "%(days)d days overdue", -days) % {"days": -days}
-    elif days == 0:
-        when = _("today")
-    else:
-        when = ngettext("in %(days)d day", "in %(days)d days", days) % {"days": days}
-    return formats.date_format(due_date, "j M Y"), when
-
-
-def _author(entry: ActionUpdate) -> str:
-    if entry.author is None:
-        return stored_name(entry.author_name) or _("PIM Tracker")
-    return display_name(entry.author)
-
-
-def _note(entry: ActionUpdate) -> str:
-    # Data responsibility: a note that looked like personal data (its writer confirmed it)
-    # or that was redacted since never travels by e-mail.
-    if entry.note and (entry.pii_confirmed or entry.redacted_at):
-        return _("(note withheld: it may hold personal data)")
-    return " ".join(entry.note.split())
-
-
-def _what_changed(entry: ActionUpdate) -> str:
-    if entry.kind == ActionUpdate.Kind.CREATED:
-        return _("added to the plan")
-    if entry.kind == ActionUpdate.Kind.COMMENT:
-        return _("comment")
-    parts = []
-    if entry.status_before and entry.status_before != entry.status_after:
-        parts.append(
-            _("status %(before)s → %(after)s")
-            % {
-                "before": Status(entry.status_before).label,
-                "after": Status(entry.status_after).label,
-            }
-        )
-    if entry.changes:
-        names = _comma().join(
-            str(cast(Field, ActionPoint._meta.get_field(f)).verbose_name) for f in entry.changes
-        )
-        label = (
-            _("reassigned: %(fields)s")
-            if entry.kind == ActionUpdate.Kind.REASSIGNMENT
-            else _("changed: %(fields)s")
-        )
-        parts.append(label % {"fields": names})
-    return _semicolon().join(parts) or _("progress note")
-
-
 def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: Snapshot) -> Digest:
     """The content of one person's digest: the whole plan for the core group, the person's
     own items for a partner. Each list is cut at ``DIGEST_LIST_LIMIT`` rows with its total
@@ -336,7 +278,7 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
     statuses = {value: str(label) for value, label in Status.choices}
 
     def item_row(item: ActionPoint) -> ItemRow:
-        due, due_in = _due(item.due_date, today)
+        due, due_in = sentences.due(item.due_date, today)
         return ItemRow(
             item_id=item.pk,
             code=item.code,
@@ -345,7 +287,7 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
             status=statuses[item.status],
             due=due,
             due_in=due_in,
-            owners=_owners(item),
+            owners=sentences.owners(item),
             is_own=core and item.pk in own,
             # Update from an e-mail link: only on the person's own items, which they may update.
             update_url=update_link(person, item)
@@ -357,6 +299,7 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
         newest = entries[0]  # newest first, as the journal is read
         item = snapshot.items[newest.action_point_id]
         noted = next((e for e in entries if e.note.strip()), None)
+        what = sentences.what_changed(newest)
         return ChangeRow(
             when=newest.created_at,
             item_id=item.pk,
@@ -365,9 +308,10 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
             url=_absolute(item_url(item.pk)),
             status=statuses[item.status],
             count=len(entries),
-            what=_what_changed(newest),
-            author=_author(newest),
-            note=_note(noted) if noted else "",
+            what=what,
+            summary=sentences.change_summary(len(entries), what),
+            author=sentences.author(newest),
+            note=sentences.note(noted) if noted else "",
         )
 
     sections = []
@@ -376,22 +320,32 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
         section = PlanSection(
             title=group.plan.title,
             url=_absolute(group.plan.get_absolute_url()),
-            overdue=_short(group.overdue, links.overdue, item_row),
-            due_soon=_short(group.due_soon, links.due_soon, item_row),
+            overdue=_item_list("overdue", group.overdue, links.overdue, item_row),
+            due_soon=_item_list("due_soon", group.due_soon, links.due_soon, item_row),
             areas=group.areas,
         )
         if not core:
-            section.other_open = _short(group.other_open, links.other_open, item_row)
+            section.other_open = _item_list(
+                "other_open", group.other_open, links.other_open, item_row
+            )
         changes = moved.get(plan_id, [])
         additions = [e for e in changes if e.kind == ActionUpdate.Kind.CREATED]
         if len(additions) > MAX_ADDITIONS_LISTED:  # an import: codes on one line
             added = sorted({e.action_point_id for e in additions}, key=snapshot.order.__getitem__)
             codes = [snapshot.items[pk].code for pk in added]
-            section.added = _short(codes, links.moved, str)
+            section.added = _worded(
+                _short(codes, links.moved, str),
+                lambda cut: sentences.added(cut.total, cut.rows),
+                lambda cut: sentences.added_more(cut.more),
+            )
             changes = [e for e in changes if e.kind != ActionUpdate.Kind.CREATED]
         per_item: dict[int, list[ActionUpdate]] = {}
         for entry in changes:  # newest first: the item that moved last leads
             per_item.setdefault(entry.action_point_id, []).append(entry)
-        section.changes = _short(list(per_item.values()), links.moved, change_row)
+        section.changes = _worded(
+            _short(list(per_item.values()), links.moved, change_row),
+            lambda cut: sentences.changes_heading(since, cut.total, len(cut.rows)),
+            lambda cut: sentences.changes_more(cut.more),
+        )
         sections.append(section)
     return Digest(person, kind, period, since, today, sections)
