@@ -1,11 +1,17 @@
-"""The Jinja2 environment of the second template engine (``TEMPLATES`` in settings).
+"""The Jinja2 environments of the second and third template engines (``TEMPLATES`` in
+settings): HTML, and the e-mails' plain text.
 
-Django templates render everything except the rows of the action point tables and the
-progress bars, which were most of a list page's and the dashboard's time in Django's
-engine; Jinja2 compiles them to Python. The
-environment keeps what the pages rely on from Django's engine: Django's translations, and
-Django's escaping (``&#x27;`` rather than markupsafe's ``&#39;``), so that a row reads the
-same whichever engine drew it.
+Django templates render everything except the rows of the action point tables, the progress
+bars and the digests and notices, which were most of a list page's, the dashboard's and a
+digest's time in Django's engine; Jinja2 compiles them to Python. The environments keep
+what they rely on from Django's engine: Django's translations, its ``date`` and
+``truncatechars``, and Django's escaping (``&#x27;`` rather than markupsafe's ``&#39;``),
+so that a row reads the same whichever engine drew it.
+
+Their words: ``makemessages`` reads ``{{ _("…") }}`` in a Jinja2 template as in Django's
+(its ``templatize``), but only a string with nothing after it, while Jinja2's ``_()``
+formats every string with its keyword arguments. So a template's own words are plain; a
+sentence that holds a value or a count is made in Python (actions/digests/sentences.py).
 
 Every printed value is escaped once, by ``finalize``, unless it is safe (has ``__html__``):
 what Jinja2's autoescape does, which is therefore off. With both, each value went through
@@ -15,13 +21,15 @@ of HTML (their text would be escaped when printed), and no escaping by hand of a
 handed to ``_()`` (the words are escaped whole when printed).
 """
 
+import datetime
 import html
 from typing import Any
 
 from django.template import engines
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from jinja2 import Environment
 
 
@@ -35,19 +43,41 @@ def escape_as_django(value: Any) -> Any:
 
 
 def environment(**options: Any) -> Environment:
-    options.pop("autoescape", None)  # Django's backend passes True
-    # Autoescape off: ``finalize`` escapes every printed value instead (tests/test_jinja2.py).
-    env = Environment(
-        autoescape=False,  # noqa: S701
-        extensions=["jinja2.ext.i18n"],
-        finalize=escape_as_django,
-        **options,
-    )
-    # Added by the jinja2.ext.i18n extension at run time, so unknown to Environment's types.
-    env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
+    """HTML: every printed value escaped (``finalize``)."""
+    env = _environment(finalize=escape_as_django, **options)
     # ``e`` as Django escapes, for a value that must be escaped before it is printed.
     env.filters["e"] = env.filters["escape"] = conditional_escape
     return env
+
+
+def text_environment(**options: Any) -> Environment:
+    """Plain text (the e-mails' text parts): nothing escaped, as Django's
+    ``{% autoescape off %}`` did."""
+    return _environment(**options)
+
+
+def _environment(**options: Any) -> Environment:
+    options.pop("autoescape", None)  # Django's backend passes True
+    # Autoescape off: in HTML ``finalize`` escapes every printed value instead
+    # (tests/test_jinja2.py).
+    env = Environment(autoescape=False, extensions=["jinja2.ext.i18n"], **options)  # noqa: S701
+    # Added by the jinja2.ext.i18n extension at run time, so unknown to Environment's types.
+    env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["date"] = date_format
+    env.filters["truncatechars"] = truncate_chars
+    return env
+
+
+def date_format(value: datetime.date | datetime.datetime, format: str) -> str:
+    """Django's ``date`` filter: a time in the current time zone, as the language writes it."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return formats.date_format(value, format)
+
+
+def truncate_chars(value: str, length: int) -> str:
+    """Django's ``truncatechars``: at most ``length`` characters, an ellipsis included."""
+    return Truncator(value).chars(length)
 
 
 def render(template_name: str, context: dict[str, Any]) -> SafeString:

@@ -1,9 +1,13 @@
 """The Jinja2 engine escapes every printed value once, as Django does (pimtracker/jinja2.py):
 its own autoescape is off, and ``finalize`` does the escaping."""
 
+import datetime
+
 from django.template import engines
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import override
 
 HOSTILE = "<script>alert('x')</script> & \"q\""
@@ -31,3 +35,27 @@ def test_translated_words_are_escaped_with_what_they_hold():
     with override("en"):
         html = render("{{ _('Select %(code)s', code=v) }}", v=HOSTILE)
     assert html == escape(f"Select {HOSTILE}")
+
+
+def test_the_text_engine_prints_values_as_they_are():
+    """The e-mails' text parts: nothing escaped, as Django's {% autoescape off %} did."""
+    text = (
+        engines["jinja2_text"]
+        .from_string("{{ v }}|{{ v|truncatechars(9) }}")
+        .render({"v": HOSTILE})
+    )
+    assert text == f"{HOSTILE}|{Truncator(HOSTILE).chars(9)}"
+
+
+def test_dates_are_written_as_djangos_date_filter_writes_them():
+    moment = datetime.datetime(2024, 3, 10, 23, 30, tzinfo=datetime.UTC)  # 11 Mar in Libya
+    source = "{{ d|date('j M Y') }}|{{ moment|date('j M H:i') }}"
+    context = {"d": datetime.date(2024, 3, 11), "moment": moment}
+    django_source = '{{ d|date:"j M Y" }}|{{ moment|date:"j M H:i" }}'
+    for language in ("en", "ar"):
+        with override(language), timezone.override("Africa/Tripoli"):
+            assert render(source, **context) == engines["django"].from_string(django_source).render(
+                context
+            )
+    with override("en"), timezone.override("Africa/Tripoli"):
+        assert render("{{ moment|date('j M H:i') }}", moment=moment) == "11 Mar 01:30"

@@ -23,9 +23,10 @@ MO_PATH = PO_PATH.with_suffix(".mo")
 # makemessages skips anyway (hidden directories such as .venv) or has no strings.
 NOT_SCANNED = ("var", "bench", "tests", "staticfiles", ".*", "__pycache__", "*.sqlite3")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdfr]")
-# A gettext call in a Jinja2 template. Django's makemessages reads Jinja2 files as Django
-# templates and misses calls with keyword arguments, such as _('Select %(code)s', code=...).
-JINJA_GETTEXT = re.compile(r"""\b_\(\s*(["'])(.+?)(?<!\\)\1""")
+# A gettext call in a Jinja2 template as Django's makemessages reads it (Jinja2 files are
+# read as Django templates): a string and nothing after it, first in a {{ }}, filters
+# allowed. It misses calls with keyword arguments, such as _('Select %(code)s', code=...).
+JINJA_GETTEXT = re.compile(r"""\{\{\s*_\((["'])(.+?)(?<!\\)\1\)\s*(?:\||\}\})""")
 
 
 def _catalogue() -> polib.POFile:
@@ -94,16 +95,18 @@ def test_compiled_catalogue_matches_the_po():
 
 
 def test_jinja2_strings_are_in_the_catalogue():
-    """makemessages does not read Jinja2 templates: their words must be named in Python.
-    (Today their words come from Python already, so none translate anything.)"""
+    """makemessages reads a Jinja2 template's ``_("…")`` only as Django's own pattern finds
+    it (a string and nothing after it): each call must be one that pattern reads, and its
+    words must be in the catalogue."""
     msgids = {entry.msgid for entry in _live(_catalogue())}
     used: set[str] = set()
-    for path in (ROOT / "templates" / "jinja2").rglob("*.html"):
+    templates = ROOT / "templates" / "jinja2"
+    for path in [*templates.rglob("*.html"), *templates.rglob("*.txt")]:
         text = path.read_text()
-        found = {match.group(2) for match in JINJA_GETTEXT.finditer(text)}
+        found = [match.group(2) for match in JINJA_GETTEXT.finditer(text)]
         calls = len(re.findall(r"\b_\(", text))
-        assert found or not calls, f"{path.name}: a _() call the pattern does not read"
-        used |= found
+        assert len(found) == calls, f"{path.name}: a _() call makemessages would not read"
+        used |= set(found)
     assert used <= msgids, f"not in the catalogue: {sorted(used - msgids)}"
 
 

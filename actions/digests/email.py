@@ -10,14 +10,15 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from actions.emails import greeting, render_email
 from actions.emails import mail_domain as _mail_domain
-from actions.emails import render_email
 from actions.models import DigestKind
-from actions.progress import DUE_SOON_DAYS
 from participants.models import Person
 
+from . import sentences
 from .content import Digest, _absolute, build_digest
 from .snapshot import Snapshot
 from .weeks import week_label
@@ -70,23 +71,43 @@ def compose(*, person: Person, kind: str, period: datetime.date, snapshot: Snaps
         digest = build_digest(person=person, kind=kind, period=period, snapshot=snapshot)
         unsubscribe_url = _absolute(reverse("digest_unsubscribe", args=[unsubscribe_token(person)]))
         titles = [s.title for s in digest.plans]
-        context = {
-            "digest": digest,
-            "core_group": kind == DigestKind.CORE_GROUP,  # else a partner's own items
-            "person": person,
-            "week": week_label(period),
-            "week_end": period + datetime.timedelta(days=6),
-            "plan_title": titles[0]
+        core_group = kind == DigestKind.CORE_GROUP
+        plan_title = (
+            titles[0]
             if len(titles) == 1
             else ngettext("%(count)d action plan", "%(count)d action plans", len(titles))
-            % {"count": len(titles)},
-            "due_soon_days": DUE_SOON_DAYS,
-            "headline": digest.headline(),
+            % {"count": len(titles)}
+        )
+        headline = digest.headline()
+        organisation = person.organization.acronym
+        context = {
+            "digest": digest,
+            "core_group": core_group,  # else a partner's own items
+            "week": week_label(period),
+            "week_end": period + datetime.timedelta(days=6),
+            "greeting": greeting(person),
+            "introduction": sentences.introduction(core_group, organisation, yours="“yours”"),
+            "text_introduction": sentences.introduction(core_group, organisation, yours="[yours]"),
+            "why_you_get_it": sentences.why_you_get_it(
+                core_group, organisation if person.is_contact else ""
+            ),
+            # Words of a row or an area, in the reader's language when they are drawn.
+            "due_on": sentences.due_on,
+            "dropped": sentences.dropped,
+            "area_progress": sentences.area_progress,
+            "comma": sentences.comma(),
+            "semicolon": sentences.semicolon(),
             "site_url": _absolute(reverse("home")),
             "settings_url": _absolute(reverse("notification_settings")),
             "unsubscribe_url": unsubscribe_url,
         }
-        subject, text, html = render_email("digest", context)
+        subject = " ".join(
+            (
+                _("%(headline)s — %(plan_title)s")
+                % {"headline": headline, "plan_title": plan_title}
+            ).split()
+        )
+        text, html = render_email("digest", context)
     headers = {
         "Message-ID": message_id(person.pk, period),
         "List-Id": f"PIM Tracker weekly digest <digest.{_mail_domain()}>",

@@ -21,7 +21,7 @@ from actions.models import ActionPoint, ActionUpdate, Status
 from actions.progress import DUE_SOON_DAYS
 from pimtracker.security.names import display_name, stored_name
 
-from .snapshot import focal_points_of
+from .snapshot import AreaProgress, focal_points_of
 
 
 def number(value: int) -> str:
@@ -218,3 +218,75 @@ def what_changed(entry: ActionUpdate) -> str:
         )
         parts.append(label % {"fields": names})
     return semicolon().join(parts) or _("progress note")
+
+
+def introduction(core_group: bool, organisation: str, *, yours: str) -> str:
+    """The digest's opening: the whole plan's for the core group, where ``yours`` is how
+    the part marks the reader's own items (“yours” in HTML, [yours] in text)."""
+    if not core_group:
+        return _(
+            "Here are your action points: those led by %(organisation)s and those where you "
+            "are focal point. What is overdue, what falls due in the next %(due_soon_days)s "
+            "days, and what changed since your last digest."
+        ) % {"organisation": organisation, "due_soon_days": DUE_SOON_DAYS}
+    if yours == "[yours]":
+        sentence = _(
+            "Here is where the plan stands: what is overdue, what falls due in the next "
+            "%(due_soon_days)s days, what changed since your last digest, and progress per "
+            "area. Items marked [yours] are led by your organisation or have you as focal "
+            "point."
+        )
+    else:
+        sentence = _(
+            "Here is where the plan stands: what is overdue, what falls due in the next "
+            "%(due_soon_days)s days, what changed since your last digest, and progress per "
+            "area. Items marked “yours” are led by your organisation or have you as focal "
+            "point."
+        )
+    return sentence % {"due_soon_days": DUE_SOON_DAYS}
+
+
+def why_you_get_it(core_group: bool, contact_of: str) -> str:
+    """The footer: why the reader gets this digest (``contact_of``: the organisation they
+    are the contact of, or "")."""
+    if core_group:
+        return _(
+            "You receive this whole-plan digest as a member of the Protection Working Group "
+            "core group."
+        )
+    if contact_of:
+        return _("You receive this digest as the contact of %(organisation)s for action plans.") % {
+            "organisation": contact_of
+        }
+    return _("You receive this digest as focal point of open action points.")
+
+
+def due_on(date: str) -> str:
+    """A row's due date in the text part ("due 9 Dec 2026")."""
+    return _("due %(date)s") % {"date": date}
+
+
+def dropped(count: int) -> str:
+    """An area's dropped items, under its done count in the HTML part."""
+    return ngettext("%(counter)s dropped", "%(counter)s dropped", count) % {"counter": count}
+
+
+def area_progress(area: AreaProgress) -> str:
+    """An area's progress on one line, for the text part."""
+    line = _(
+        "%(done)s/%(total)s done (%(percent)s%%), %(in_progress)s in progress, "
+        "%(not_started)s not started, %(blocked)s blocked, %(overdue)s overdue"
+    ) % {
+        "done": area.done,
+        "total": area.counted,
+        "percent": area.percent_done,
+        "in_progress": area.in_progress,
+        "not_started": area.not_started,
+        "blocked": area.blocked,
+        "overdue": area.overdue,
+    }
+    if not area.dropped:
+        return line
+    return line + ngettext(", %(counter)s dropped", ", %(counter)s dropped", area.dropped) % {
+        "counter": area.dropped
+    }

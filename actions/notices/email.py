@@ -10,8 +10,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from actions.emails import mail_domain, render_email
+from actions.emails import greeting, mail_domain, render_email
 from actions.models import ActionUpdate, Status
 from participants.models import Person
 
@@ -103,20 +104,31 @@ def _line(notice: Notice) -> NoticeLine:
     )
 
 
+def _subject(lines: list[NoticeLine]) -> str:
+    if len(lines) == 1:
+        return _("%(code)s: %(what)s") % {"code": lines[0].code, "what": lines[0].what}
+    return ngettext(
+        "%(counter)s news about your action points",
+        "%(counter)s news about your action points",
+        len(lines),
+    ) % {"counter": len(lines)}
+
+
 def compose(*, person: Person, notices: list[Notice], message_id: str) -> EmailMultiAlternatives:
     """The e-mail of these notices (loaded with their items and journal rows), in the
     person's language and in site time, with the digest's list headers."""
     with translation.override(person.language), timezone.override(settings.TIME_ZONE):
         unsubscribe_url = _absolute(reverse("notice_unsubscribe", args=[unsubscribe_token(person)]))
+        lines = [_line(n) for n in notices]
         context = {
-            "person": person,
-            "lines": [_line(n) for n in notices],
-            "count": len(notices),
+            "greeting": greeting(person),
+            "lines": lines,
             "site_url": _absolute(reverse("home")),
             "settings_url": _absolute(reverse("settings")) + "#settings-notices",
             "unsubscribe_url": unsubscribe_url,
         }
-        subject, text, html = render_email("notice", context)
+        subject = " ".join(_subject(lines).split())
+        text, html = render_email("notice", context)
     message = EmailMultiAlternatives(
         subject,
         text,
