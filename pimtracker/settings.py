@@ -270,6 +270,11 @@ EMAIL_FILE_PATH: str
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PIM Tracker <pimtracker@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Threads that send one digest batch at once, each over an SMTP connection of its own, on
+# PostgreSQL (actions/digests/senders.py): a digest waits for the SMTP server and for its
+# commits about as long as it takes to build. Also the SMTP connections a worker process
+# holds open at once.
+DIGEST_SENDERS = env.int("DIGEST_SENDERS", default=3)
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

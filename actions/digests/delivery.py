@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from actions.models import DigestDelivery, DigestKind
 from pimtracker.mail import MaybeDelivered
 
+from . import senders
 from .claims import (  # noqa: F401  (the claim's rules, used here and by the tasks)
     LEASE,
     MAX_ATTEMPTS,
@@ -331,35 +332,33 @@ def resend(delivery_id: int) -> bool:
 
 
 def deliver_batch(ids: list[int], *, period: datetime.date) -> list[Result]:
-    """``deliver`` each, reading the data once and reusing one SMTP connection. A message that
-    fails for now gets its own retry (``retry_after``) and the batch goes on, reconnecting;
-    only a server that cannot be reached (or refuses our login) stops it, and the rest stay
-    pending. Rows whose person stopped wanting the digest meanwhile (unsubscribed, left) are
-    refused by their claim and skipped at the end, in one go."""
-    connection = get_connection()
-    # Other backends (files, console) get a connection of their own per message.
-    shared = connection if isinstance(connection, SMTPBackend) else None
+    """``deliver`` each, reading the data once, each sender (``senders``: a few threads on
+    PostgreSQL) over one SMTP connection of its own. A message that fails for now gets its
+    own retry (``retry_after``) and the batch goes on, reconnecting; only a server that
+    cannot be reached (or refuses our login) stops it, and the rest stay pending. Rows whose
+    person stopped wanting the digest meanwhile (unsubscribed, left) are refused by their
+    claim and skipped at the end, in one go. Results in the order of ``ids``."""
     rows = DigestDelivery.objects.select_related("person__organization").in_bulk(ids)
     snapshot = Snapshot.load(
         period=period,
         people=[row.person_id for row in rows.values()],
         whole_plan=any(row.kind == DigestKind.CORE_GROUP for row in rows.values()),
     )
-    results = []
-    try:
-        for pk in ids:
-            results.append(deliver(pk, connection=shared, snapshot=snapshot, loaded=rows.get(pk)))
-            if results[-1].stop_batch:
-                break
-    finally:
-        if shared is not None:
-            with contextlib.suppress(smtplib.SMTPException, OSError):
-                shared.close()
-    if results and results[-1].stop_batch:
+    handled = senders.send_all(
+        ids,
+        lambda pk, connection: deliver(
+            pk, connection=connection, snapshot=snapshot, loaded=rows.get(pk)
+        ),
+        stops=lambda result: result.stop_batch,
+        threads=senders.sender_count(DigestDelivery.objects.db),
+    )
+    results = [handled[pk] for pk in ids if pk in handled]
+    if any(r.stop_batch for r in results):
         # The server is down: the rest wait as a retry would (not the sweeper's 30-minute
         # grace for queued rows), so the first sweep after a minute sends them.
         retry_at = timezone.now() + datetime.timedelta(seconds=RETRY_BACKOFF[0])
-        DigestDelivery.objects.filter(claimable(timezone.now()), pk__in=ids[len(results) :]).update(
+        rest = [pk for pk in ids if pk not in handled]
+        DigestDelivery.objects.filter(claimable(timezone.now()), pk__in=rest).update(
             lease_until=retry_at, retry_after=retry_at
         )
     not_claimed = [r.delivery_id for r in results if r.outcome == Outcome.NOT_CLAIMED]
