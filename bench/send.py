@@ -2,11 +2,12 @@
 [--notices CHANGES]``.
 
 Gives the digest database exactly N recipients and clears the week's deliveries. Then
-either times ``send_digests`` in this process and counts its SQL queries, or (``--worker``)
-starts a Celery worker with one process per core, as a deployment runs it, queues the
-weekly task and times it until every delivery is settled. With ``--notices``, instead: a
-coordinator makes CHANGES changes to items of those recipients, and the instant notices
-they wrote are timed through the worker, from the beat's task to the last e-mail settled.
+either times ``send_digests`` in this process, with one sender, and counts its SQL queries,
+or (``--worker``) starts a Celery worker with one process per core, as a deployment runs
+it, queues the weekly task and times it until every delivery is settled. With
+``--notices``, instead: a coordinator makes CHANGES changes to items of those recipients,
+and the instant notices they wrote are timed through the worker, from the beat's task to
+the last e-mail settled.
 Prints one line of JSON.
 
 The recipients: the synthetic core group of twenty (whole-plan digests) and N - 20 partners,
@@ -37,6 +38,7 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Model  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 
 from actions.digests.weeks import current_period  # noqa: E402
 from actions.models import ActionPoint, DigestDelivery  # noqa: E402
@@ -117,7 +119,9 @@ def in_process(count: int) -> dict:
     counter = Counter()
     output = io.StringIO()
     started = time.monotonic()
-    with connection.execute_wrapper(counter):
+    # One sender: the queries are counted on this thread's connection only, and a sender
+    # thread of its own would have its own (the worker's run uses the setting's threads).
+    with override_settings(DIGEST_SENDERS=1), connection.execute_wrapper(counter):
         call_command("send_digests", stdout=output)
     seconds = time.monotonic() - started
     sent = DigestDelivery.objects.filter(status=DigestDelivery.State.SENT).count()

@@ -59,3 +59,6 @@ def test_dates_are_written_as_djangos_date_filter_writes_them():
             )
     with override("en"), timezone.override("Africa/Tripoli"):
         assert render("{{ moment|date('j M H:i') }}", moment=moment) == "11 Mar 01:30"
+    # The same instant elsewhere: the dates are kept per language and offset.
+    with override("en"), timezone.override("UTC"):
+        assert render("{{ moment|date('j M H:i') }}", moment=moment) == "10 Mar 23:30"

@@ -13,12 +13,13 @@ import datetime
 from typing import cast
 
 from django.db.models import Field
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from actions.models import ActionPoint, ActionUpdate, Status
 from actions.progress import DUE_SOON_DAYS
+from pimtracker.jinja2 import date_format
 from pimtracker.security.names import display_name, stored_name
 
 from .snapshot import AreaProgress, focal_points_of
@@ -95,7 +96,7 @@ def item_list_more(key: str, more: int) -> str:
 
 def changes_heading(since: datetime.datetime, total: int, shown: int) -> str:
     """What changed since the last digest (``since``, in site time)."""
-    when = formats.date_format(timezone.localtime(since), "j M Y, H:i")
+    when = date_format(since, "j M Y, H:i")
     if shown == total:
         return _("What changed since %(since)s") % {"since": when}
     return ngettext(
@@ -176,7 +177,7 @@ def due(due_date: datetime.date | None, today: datetime.date) -> tuple[str, str]
         when = _("today")
     else:
         when = ngettext("in %(days)d day", "in %(days)d days", days) % {"days": days}
-    return formats.date_format(due_date, "j M Y"), when
+    return date_format(due_date, "j M Y"), when
 
 
 def author(entry: ActionUpdate) -> str:
