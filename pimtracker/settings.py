@@ -274,7 +274,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 # PostgreSQL (actions/digests/senders.py): a digest waits for the SMTP server and for its
 # commits about as long as it takes to build. Also the SMTP connections a worker process
 # holds open at once.
-DIGEST_SENDERS = env.int("DIGEST_SENDERS", default=3)
+DIGEST_SENDERS = env.int("DIGEST_SENDERS", default=4)
 
 # --- Celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
