@@ -96,7 +96,8 @@ def item_list_more(key: str, more: int) -> str:
 
 def changes_heading(since: datetime.datetime, total: int, shown: int) -> str:
     """What changed since the last digest (``since``, in site time)."""
-    when = date_format(since, "j M Y, H:i")
+    # The comma is the language's: Arabic writes its own (،).
+    when = date_format(since, pgettext("date and time format", "j M Y, H:i"))
     if shown == total:
         return _("What changed since %(since)s") % {"since": when}
     return ngettext(

@@ -320,3 +320,5 @@ def test_an_arabic_readers_digest_is_written_in_arabic(scenario):
     for body in (mail.text, mail.html):
         assert "إليك نقاط العمل الخاصة بك" in body
         assert "Here are your action points" not in body
+        # What changed since the last digest, with the Arabic comma.
+        assert "ما تغيّر منذ 4 مارس 2024، 07:00" in body
