@@ -23,10 +23,15 @@ def render_email(name: str, context: dict[str, Any]) -> tuple[str, str]:
     an environment that escapes nothing, the HTML by one that escapes every value. Their
     sentences come from Python (``greeting``, ``actions/digests/sentences.py``): a
     template's own words are plain ``{{ _("…") }}``, which ``makemessages`` reads."""
+    bidi = translation.get_language_bidi()
     context = {
         **context,
         "LANGUAGE_CODE": translation.get_language(),
-        "LANGUAGE_BIDI": translation.get_language_bidi(),
+        "LANGUAGE_BIDI": bidi,
+        # Physical sides for the layout's CSS (emails/_layout.html), not start/end: several
+        # mail clients ignore logical CSS, and an Arabic e-mail's cells would stay left.
+        "start": "right" if bidi else "left",
+        "end": "left" if bidi else "right",
     }
     text = engines["jinja2_text"].get_template(f"emails/{name}-body.txt").render(context)
     text = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text)).strip() + "\n"

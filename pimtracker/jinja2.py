@@ -26,11 +26,10 @@ import functools
 import html
 from typing import Any
 
-from django.template import engines
+from django.template import defaultfilters, engines
 from django.utils import formats, timezone, translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from jinja2 import Environment
 
 
@@ -65,7 +64,7 @@ def _environment(**options: Any) -> Environment:
     # Added by the jinja2.ext.i18n extension at run time, so unknown to Environment's types.
     env.install_gettext_translations(translation, newstyle=True)  # type: ignore[attr-defined]
     env.filters["date"] = date_format
-    env.filters["truncatechars"] = truncate_chars
+    env.filters["truncatechars"] = defaultfilters.truncatechars
     return env
 
 
@@ -88,11 +87,6 @@ def _date_format(
     format: str,
 ) -> str:
     return formats.date_format(value, format)
-
-
-def truncate_chars(value: str, length: int) -> str:
-    """Django's ``truncatechars``: at most ``length`` characters, an ellipsis included."""
-    return Truncator(value).chars(length)
 
 
 def render(template_name: str, context: dict[str, Any]) -> SafeString:

@@ -61,9 +61,7 @@ class ChangeRow:
     title: str
     url: str
     status: str  # the item's status now
-    count: int  # journal rows since the last digest, comments included
-    what: str  # the newest change, in words
-    summary: str  # the count and the newest change, as both parts of the e-mail say them
+    summary: str  # how many changes and the newest in words ("2 changes; last: comment")
     author: str  # of the newest change
     note: str  # the newest note or comment, on one line
 
@@ -92,22 +90,15 @@ def _short(items: Sequence[S], url: str, row: Callable[[S], T]) -> ShortList[T]:
     return ShortList([row(item) for item in items[:DIGEST_LIST_LIMIT]], len(items), url)
 
 
-def _worded(
-    cut: ShortList[T],
-    heading: Callable[[ShortList[T]], str],
-    more_text: Callable[[ShortList[T]], str],
-) -> ShortList[T]:
-    return replace(cut, heading=heading(cut), more_text=more_text(cut))
-
-
 def _item_list(
     key: str, items: Sequence[ActionPoint], url: str, row: Callable[[ActionPoint], ItemRow]
 ) -> ShortList[ItemRow]:
     """The overdue, due soon or other open items (``key``), with what they say."""
-    return _worded(
-        _short(items, url, row),
-        lambda cut: sentences.item_list_heading(key, cut.total, len(cut.rows)),
-        lambda cut: sentences.item_list_more(key, cut.more),
+    cut = _short(items, url, row)
+    return replace(
+        cut,
+        heading=sentences.item_list_heading(key, cut.total, len(cut.rows)),
+        more_text=sentences.item_list_more(key, cut.more),
     )
 
 
@@ -299,7 +290,6 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
         newest = entries[0]  # newest first, as the journal is read
         item = snapshot.items[newest.action_point_id]
         noted = next((e for e in entries if e.note.strip()), None)
-        what = sentences.what_changed(newest)
         return ChangeRow(
             when=newest.created_at,
             item_id=item.pk,
@@ -307,9 +297,7 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
             title=item.title,
             url=_absolute(item_url(item.pk)),
             status=statuses[item.status],
-            count=len(entries),
-            what=what,
-            summary=sentences.change_summary(len(entries), what),
+            summary=sentences.change_summary(len(entries), sentences.what_changed(newest)),
             author=sentences.author(newest),
             note=sentences.note(noted) if noted else "",
         )
@@ -333,19 +321,21 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
         if len(additions) > MAX_ADDITIONS_LISTED:  # an import: codes on one line
             added = sorted({e.action_point_id for e in additions}, key=snapshot.order.__getitem__)
             codes = [snapshot.items[pk].code for pk in added]
-            section.added = _worded(
-                _short(codes, links.moved, str),
-                lambda cut: sentences.added(cut.total, cut.rows),
-                lambda cut: sentences.added_more(cut.more),
+            cut = _short(codes, links.moved, str)
+            section.added = replace(
+                cut,
+                heading=sentences.added(cut.total, cut.rows),
+                more_text=sentences.added_more(cut.more),
             )
             changes = [e for e in changes if e.kind != ActionUpdate.Kind.CREATED]
         per_item: dict[int, list[ActionUpdate]] = {}
         for entry in changes:  # newest first: the item that moved last leads
             per_item.setdefault(entry.action_point_id, []).append(entry)
-        section.changes = _worded(
-            _short(list(per_item.values()), links.moved, change_row),
-            lambda cut: sentences.changes_heading(since, cut.total, len(cut.rows)),
-            lambda cut: sentences.changes_more(cut.more),
+        changed = _short(list(per_item.values()), links.moved, change_row)
+        section.changes = replace(
+            changed,
+            heading=sentences.changes_heading(since, changed.total, len(changed.rows)),
+            more_text=sentences.changes_more(changed.more),
         )
         sections.append(section)
     return Digest(person, kind, period, since, today, sections)
