@@ -10,11 +10,11 @@ import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import django_filters
 from django import forms
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, OrderBy, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.http import QueryDict
@@ -34,6 +34,7 @@ from .models import (
     Area,
     Status,
 )
+from .paginators import CountedWithPagePaginator, KeysFirstPaginator
 
 # A datalist is a convenience for typing, not a catalogue: past this many it stops helping.
 DATALIST_LIMIT = 1000
@@ -171,25 +172,6 @@ def _by_acronym(model, acronym: str | None, what: str | Promise):
     return found[0]
 
 
-class KeysFirstPaginator(Paginator):
-    """Pages of a queryset whose rows, past the first pages, are found by key first: an
-    ``IN`` over the page's keys, themselves read with the page's ``OFFSET`` and order.
-    Read through the plan-order index alone, skipping 25,000 keys takes a few
-    milliseconds; skipping 25,000 whole rows (every column, from the table) took ten
-    times as long. Near the start, reading the rows directly costs less than applying
-    the list's filters twice (for the keys, then for the rows)."""
-
-    keys_first_after = 1_000  # rows skipped
-
-    def page(self, number: int | str) -> Page:
-        page = super().page(number)
-        if page.start_index() > self.keys_first_after:
-            items = cast(QuerySet, self.object_list)
-            keys = items.values("pk")[page.start_index() - 1 : page.end_index()]
-            page.object_list = items.filter(pk__in=keys)
-        return page
-
-
 class ActionPointFilter(django_filters.FilterSet):
     plan = django_filters.ChoiceFilter(
         label=_("Plan"), field_name="plan_id", empty_label=_("All plans")
@@ -300,8 +282,12 @@ class ActionPointFilter(django_filters.FilterSet):
 
     def paginator(self, items: QuerySet, per_page: int, *, keys_first: bool = True) -> Paginator:
         """``items`` (``qs``, or more of it) a page at a time; a list that nothing narrows
-        takes its total from the kept counts instead of counting every item. Without
-        ``keys_first``, a page's rows are read with their ``OFFSET`` directly."""
+        takes its total from the kept counts instead of counting every item, a search from
+        its page's rows. Without ``keys_first``, a page's rows are read with their
+        ``OFFSET`` directly."""
+        cleaned = self.form.cleaned_data if self.is_bound and self.is_valid() else {}
+        if cleaned.get("q", "").strip():
+            return CountedWithPagePaginator(items, per_page, cleaned.get("page") or 1, keys_first)
         paginator = (KeysFirstPaginator if keys_first else Paginator)(items, per_page)
         if not self.narrows() and (total := progress_counts.items_total()) is not None:
             paginator.count = total  # a cached_property: Paginator then never counts

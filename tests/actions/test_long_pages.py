@@ -13,8 +13,8 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from actions import selectors
-from actions.filters import KeysFirstPaginator
 from actions.models import ActionPoint, Status
+from actions.paginators import KeysFirstPaginator
 from tests.actions.conftest import section
 from tests.bulk import create_action_points
 

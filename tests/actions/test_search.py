@@ -113,3 +113,34 @@ def test_the_document_follows_every_change_on_postgresql(coordinator, viewer, it
     assert found(viewer, "ghat tools") == ["A-1"]
     # Accents are dropped on both sides.
     assert found(viewer, "ghât") == ["A-1", "B-2"]
+
+
+@pytest.mark.parametrize("number", [1, 2, 3])
+def test_each_page_of_results_says_how_many_were_found(viewer, plan, number):
+    # The total comes with the page's rows, not from a count of its own: every page,
+    # the last one short, says the same total, and the pages hold every item once.
+    area = plan.areas.get(code="A")
+    for position in range(1, 121):
+        ActionPointFactory(area=area, code=f"A-{position}", position=position, title="Sabha")
+    ActionPointFactory(area=area, code="A-999", position=999, title="Elsewhere")
+    response = viewer.get("/actions/", {"q": "sabha", "page": number})
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.paginator.count == 120
+    assert page.paginator.num_pages == 3
+    assert len(page.object_list) == [50, 50, 20][number - 1]
+    assert "120 action points" in response.content.decode()
+
+
+def test_a_search_page_past_the_end_says_where_the_end_is(viewer, items):
+    response = viewer.get("/actions/", {"q": "sabha", "page": 3})
+    assert response.status_code == 200
+    assert response.context["page"] is None
+    assert response.context["last_page"] == 1
+
+
+def test_a_search_that_finds_nothing_says_so(viewer, items):
+    response = viewer.get("/actions/", {"q": "nowhere to be found"})
+    assert response.status_code == 200
+    assert response.context["items"] == []
+    assert "No action point matches these filters." in response.content.decode()
