@@ -18,6 +18,16 @@ SESSION_SETTINGS = {
 }
 
 
+# Django's OPTIONS for psycopg: parameters sent apart from the statement (server-side
+# binding), so that the same statement has the same text whatever its values, and psycopg
+# prepares a statement once its connection has run it five times (psycopg's own default,
+# which Django turns off unless asked). PostgreSQL then plans it with its values for five
+# more runs and keeps a generic plan if that costs no more. Tried on skewed data (an
+# organisation leading 3 items against one leading 3,867, a status of 9 items against
+# 40,098, a phrase found nowhere): no page got slower than planned afresh.
+PREPARED_STATEMENTS = {"server_side_binding": True, "prepare_threshold": 5}
+
+
 def connection_options() -> str:
     """``SESSION_SETTINGS`` as libpq's ``options``: ``-c name=value`` each."""
     return " ".join(f"-c {name}={value}" for name, value in SESSION_SETTINGS.items())

@@ -32,6 +32,7 @@ SETTINGS_VARIABLES = (
     "SESSION_COOKIE_SECURE",
     "CSRF_COOKIE_SECURE",
     "CACHE_URL",
+    "DATABASE_PREPARED_STATEMENTS",
 )
 # The settings a test may look at; lazy translations (LANGUAGES) cannot be printed before
 # Django is set up, so the child prints only these.
@@ -96,6 +97,19 @@ def test_database_url_for_postgresql():
         5433,
     )
     assert db["CONN_HEALTH_CHECKS"] is True
+    # Prepared statements (pimtracker/postgres.py): values sent apart, prepared on reuse.
+    assert db["OPTIONS"]["server_side_binding"] is True
+    assert db["OPTIONS"]["prepare_threshold"] == 5
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler():
+    s = settings_with(
+        DATABASE_URL="postgres://pim:secret@db.internal:5433/pimtracker",
+        DATABASE_PREPARED_STATEMENTS="0",
+    )
+    options = s["DATABASES"]["default"]["OPTIONS"]
+    assert "server_side_binding" not in options
+    assert "prepare_threshold" not in options
 
 
 def test_default_database_is_sqlite_under_var():
