@@ -283,13 +283,17 @@ class ActionPointFilter(django_filters.FilterSet):
     def paginator(self, items: QuerySet, per_page: int, *, keys_first: bool = True) -> Paginator:
         """``items`` (``qs``, or more of it) a page at a time; a list that nothing narrows
         takes its total from the kept counts instead of counting every item, a search from
-        its page's rows. Without ``keys_first``, a page's rows are read with their
-        ``OFFSET`` directly."""
+        its page's rows. A narrowed list finds even its first page's rows by key first
+        (``KeysFirstPaginator``). Without ``keys_first``, a page's rows are read with
+        their ``OFFSET`` directly."""
         cleaned = self.form.cleaned_data if self.is_bound and self.is_valid() else {}
         if cleaned.get("q", "").strip():
             return CountedWithPagePaginator(items, per_page, cleaned.get("page") or 1, keys_first)
         paginator = (KeysFirstPaginator if keys_first else Paginator)(items, per_page)
-        if not self.narrows() and (total := progress_counts.items_total()) is not None:
+        if self.narrows():
+            if isinstance(paginator, KeysFirstPaginator):
+                paginator.keys_first_after = 0
+        elif (total := progress_counts.items_total()) is not None:
             paginator.count = total  # a cached_property: Paginator then never counts
         return paginator
 

@@ -232,9 +232,13 @@ class ActionPoint(Provenance, models.Model):
             models.Index(fields=["status", "due_date"], name="action_point_status_due"),
             models.Index(fields=["-updated_at"], name="action_point_updated"),
             # The list's area + status filters, and the dashboard's counts per area and per
-            # organisation read from this index alone (id included) instead of the table.
+            # organisation read from this index alone (id included) instead of the table;
+            # with the plan order included, a filtered page's keys in any order too
+            # (PostgreSQL only: KeysFirstPaginator).
             models.Index(
-                fields=["area", "status", "due_date", "id"], name="action_point_area_status"
+                fields=["area", "status", "due_date", "id"],
+                include=["plan", "area_order", "position", "code"],
+                name="action_point_area_status",
             ),
             # Open items by due date: the overdue list and "due soon" stop after a few rows.
             models.Index(
@@ -249,6 +253,12 @@ class ActionPoint(Provenance, models.Model):
             models.Index(
                 fields=["plan", "area_order", "position", "code", "id"],
                 name="action_point_plan_order",
+            ),
+            # The same within one area: the list filtered by an area reads its page in
+            # order, instead of walking the plan order past every item of the areas before.
+            models.Index(
+                fields=["area", "plan", "area_order", "position", "code", "id"],
+                name="action_point_area_plan_order",
             ),
         ]
 

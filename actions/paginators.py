@@ -13,8 +13,12 @@ class KeysFirstPaginator(Paginator):
     ``IN`` over the page's keys, themselves read with the page's ``OFFSET`` and order.
     Read through the plan-order index alone, skipping 25,000 keys takes a few
     milliseconds; skipping 25,000 whole rows (every column, from the table) took ten
-    times as long. Near the start, reading the rows directly costs less than applying
-    the list's filters twice (for the keys, then for the rows)."""
+    times as long. Near the start of a list that nothing narrows, reading the rows
+    directly costs less than a second query level; a narrowed list (``keys_first_after``
+    0) finds its first page's keys from the filter's index too, where its rows would be
+    read from the table to be filtered and sorted: the list of an area's items in
+    progress led by one organisation, by due date, 7.3 → 2.1 ms of SQL at 100,000 items
+    (the area and status index holds the plan order for it)."""
 
     keys_first_after = 1_000  # rows skipped
 

@@ -282,3 +282,36 @@ def test_the_list_pages_through_every_item_once_in_its_order(
     whole = [i.code for i in selectors.filtered_list(QueryDict(f"sort={sort}")).qs]
     assert len(whole) == len(set(whole)) == 130
     assert listed(viewer, f"/actions/?sort={sort}") == whole
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "area=B",
+        "status=in_progress&sort=due_date",
+        "area=A&status=not_started&sort=-updated_at",
+        "area=B&status=blocked&organization=IOM&sort=due_date",
+        "organization=IOM&sort=status",
+    ],
+)
+def test_a_narrowed_list_pages_through_its_items_once_in_order(
+    viewer, plan, organizations, today, query
+):
+    """A list that a filter narrows finds even its first page's rows by key first; page
+    after page it lists what the whole filtered, ordered list holds."""
+    area_a, area_b = plan.areas.get(code="A"), plan.areas.get(code="B")
+    statuses = list(Status)
+    items = [
+        item(
+            area_b if n % 2 else area_a,
+            n,
+            due_date=today + datetime.timedelta(days=n % 7),
+            status=statuses[n % 3],
+        )
+        for n in range(720)
+    ]
+    save_items([i for n, i in enumerate(items) if n % 4 != 3], leads=[organizations["IOM"]])
+    save_items([i for n, i in enumerate(items) if n % 4 == 3], leads=[organizations["ACTED"]])
+    whole = [i.code for i in selectors.filtered_list(QueryDict(query)).qs]
+    assert len(whole) == len(set(whole)) > 50
+    assert listed(viewer, f"/actions/?{query}") == whole
