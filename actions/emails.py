@@ -1,4 +1,5 @@
-"""What the digests and the notices share: their templates as a pair, the greeting, the domain.
+"""What the digests and the notices share: their templates as a pair, the greeting, a
+journal note as e-mail may carry it, the domain.
 
 Used by the weekly digests and the instant notices alike (``actions.digests``,
 ``actions.notices``), which do not import each other.
@@ -14,6 +15,7 @@ from django.template import engines
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from actions.models import ActionUpdate
 from participants.models import Person
 
 
@@ -41,6 +43,15 @@ def render_email(name: str, context: dict[str, Any]) -> tuple[str, str]:
 
 def greeting(person: Person) -> str:
     return _("Hello %(name)s,") % {"name": person.first_name}
+
+
+def emailed_note(entry: ActionUpdate) -> str:
+    """A journal note on one line, as a digest or a notice shows it."""
+    # Data responsibility: a note that looked like personal data (its writer confirmed it)
+    # or that was redacted since never travels by e-mail.
+    if entry.note and (entry.pii_confirmed or entry.redacted_at):
+        return _("(note withheld: it may hold personal data)")
+    return " ".join(entry.note.split())
 
 
 def mail_domain() -> str:

@@ -8,13 +8,13 @@ suggestions), not a ``<select>`` of every row, so thousands of them stay fast.
 
 import functools
 import hashlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import django_filters
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, OrderBy, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.http import QueryDict
@@ -280,22 +280,28 @@ class ActionPointFilter(django_filters.FilterSet):
         cleaned = self.form.cleaned_data
         return any(cleaned.get(name) for name in self.filters if name not in ("page", "sort"))
 
-    def paginator(self, items: QuerySet, per_page: int, *, keys_first: bool = True) -> Paginator:
+    def page_number(self) -> int:
+        """The page asked for: the first when none is, or when the filters are not valid."""
+        cleaned = self.form.cleaned_data if self.is_bound and self.is_valid() else {}
+        return cleaned.get("page") or 1
+
+    def paginator(
+        self, items: QuerySet, per_page: int, *, keys_first: bool = True
+    ) -> KeysFirstPaginator:
         """``items`` (``qs``, or more of it) a page at a time; a list that nothing narrows
         takes its total from the kept counts instead of counting every item, a search from
         its page's rows. A narrowed list finds even its first page's rows by key first
         (``KeysFirstPaginator``). Without ``keys_first``, a page's rows are read with
         their ``OFFSET`` directly."""
-        cleaned = self.form.cleaned_data if self.is_bound and self.is_valid() else {}
-        if cleaned.get("q", "").strip():
-            return CountedWithPagePaginator(items, per_page, cleaned.get("page") or 1, keys_first)
-        paginator = (KeysFirstPaginator if keys_first else Paginator)(items, per_page)
-        if self.narrows():
-            if isinstance(paginator, KeysFirstPaginator):
-                paginator.keys_first_after = 0
-        elif (total := progress_counts.items_total()) is not None:
-            paginator.count = total  # a cached_property: Paginator then never counts
-        return paginator
+        keys_first_after = KeysFirstPaginator.keys_first_after if keys_first else sys.maxsize
+        if self.is_bound and self.is_valid() and self.form.cleaned_data.get("q", "").strip():
+            return CountedWithPagePaginator(items, per_page, keys_first_after, self.page_number())
+        if not self.narrows():
+            paginator = KeysFirstPaginator(items, per_page, keys_first_after)
+            if (total := progress_counts.items_total()) is not None:
+                paginator.count = total  # a cached_property: Paginator then never counts
+            return paginator
+        return KeysFirstPaginator(items, per_page, 0 if keys_first else keys_first_after)
 
     def filter_status(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         return queryset.filter(status__in=value)

@@ -62,7 +62,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     last_page = None
     if not filterset.is_bound or filterset.is_valid():
         paginator = filterset.paginator(selectors.as_table_rows(filterset.qs), PAGE_SIZE)
-        number = (filterset.form.cleaned_data.get("page") if filterset.is_bound else None) or 1
+        number = filterset.page_number()
         if number > paginator.num_pages:
             # A page past the end (an old shared link) is empty and says where the end is.
             last_page = paginator.num_pages

@@ -68,10 +68,14 @@ def _environment(**options: Any) -> Environment:
     return env
 
 
-def date_format(value: datetime.date | datetime.datetime, format: str) -> str:
-    """Django's ``date`` filter: a time in the current time zone, as the language writes it.
-    Kept per language: Django reads the language's formats on every call (12 µs), and a
-    digest run writes the same week, due dates and times thousands of times."""
+def date_format(value: datetime.date | datetime.datetime | None, format: str) -> str:
+    """Django's ``date`` filter: a time in the current time zone, as the language writes it;
+    nothing for no date. Kept per language and UTC offset: Django reads the language's
+    formats on every call (12 µs), and a digest run writes the same week, due dates and
+    times thousands of times. (The offset, not the zone: a format naming the zone, ``T``
+    or ``e``, would not be told apart from another zone's at the same offset.)"""
+    if value in (None, ""):
+        return ""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value)
         # Equal instants in other zones are equal keys: the offset tells them apart.

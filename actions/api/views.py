@@ -84,7 +84,7 @@ def action_list(request: HttpRequest) -> JsonResponse:
     paginator = filterset.paginator(
         selectors.with_details(filterset.qs), page_size, keys_first=False
     )
-    number = (filterset.form.cleaned_data.get("page") if filterset.is_bound else None) or 1
+    number = filterset.page_number()
     if number > paginator.num_pages:
         return _error(
             404,

@@ -92,8 +92,7 @@ def claim(
     now = now or timezone.now()
     if attempts is None:
         return bool(_claim_rows(now, delivery_id, None).update(**_claim_values(now)))
-    statement = _claim_statement(DigestDelivery.objects.db)
-    return bool(statement.run(_params(statement.alias, delivery_id, now, attempts)))
+    return bool(_claim_statement(DigestDelivery.objects.db).run(delivery_id, now, attempts))
 
 
 def _sent_values(now: datetime.datetime) -> dict[str, Any]:
@@ -102,8 +101,7 @@ def _sent_values(now: datetime.datetime) -> dict[str, Any]:
 
 def record_sent(delivery_id: int, now: datetime.datetime | None = None) -> None:
     """The claimed row's message went out: sent at ``now``, the lease released."""
-    statement = _sent_statement(DigestDelivery.objects.db)
-    statement.run(_params(statement.alias, delivery_id, now or timezone.now()))
+    _sent_statement(DigestDelivery.objects.db).run(delivery_id, now or timezone.now())
 
 
 @dataclass(frozen=True)
@@ -135,8 +133,9 @@ class _Statement:
             slots.update(dict.fromkeys(found, name))
         return cls(alias, sql, tuple(params), slots)
 
-    def run(self, values: dict[str, Any]) -> int:
-        """Runs it with ``values`` (``_params``) for the stand-ins; the rows it changed."""
+    def run(self, pk: int, now: datetime.datetime, attempts: int | None = None) -> int:
+        """Runs it with this row, time and attempts for the stand-ins; the rows it changed."""
+        values = _params(self.alias, pk, now, attempts)
         params = [
             values[self.slots[i]] if i in self.slots else p for i, p in enumerate(self.params)
         ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from actions.emails import emailed_note
 from actions.models import (
     ActionPlan,
     ActionPoint,
@@ -299,7 +300,7 @@ def build_digest(*, person: Person, kind: str, period: datetime.date, snapshot: 
             status=statuses[item.status],
             summary=sentences.change_summary(len(entries), sentences.what_changed(newest)),
             author=sentences.author(newest),
-            note=sentences.note(noted) if noted else "",
+            note=emailed_note(noted) if noted else "",
         )
 
     sections = []

@@ -82,12 +82,11 @@ def compose(*, person: Person, kind: str, period: datetime.date, snapshot: Snaps
         organisation = person.organization.acronym
         context = {
             "digest": digest,
-            "core_group": core_group,  # else a partner's own items
             "week": week_label(period),
             "week_end": period + datetime.timedelta(days=6),
             "greeting": greeting(person),
-            "introduction": sentences.introduction(core_group, organisation, yours="“yours”"),
-            "text_introduction": sentences.introduction(core_group, organisation, yours="[yours]"),
+            "introduction": sentences.introduction(core_group, organisation, text=False),
+            "text_introduction": sentences.introduction(core_group, organisation, text=True),
             "why_you_get_it": sentences.why_you_get_it(
                 core_group, organisation if person.is_contact else ""
             ),

@@ -81,10 +81,11 @@ def send_all(
         finally:
             connections.close_all()  # this thread's database connections, not the caller's
 
-    if threads <= 1:
+    # A retry of one digest is sent from the caller's thread, over its own connections.
+    if min(threads, len(ids)) <= 1:
         sender()
     else:
-        started = [threading.Thread(target=in_own_thread) for _ in range(threads)]
+        started = [threading.Thread(target=in_own_thread) for _ in range(min(threads, len(ids)))]
         for thread in started:
             thread.start()
         for thread in started:

@@ -187,14 +187,6 @@ def author(entry: ActionUpdate) -> str:
     return display_name(entry.author)
 
 
-def note(entry: ActionUpdate) -> str:
-    # Data responsibility: a note that looked like personal data (its writer confirmed it)
-    # or that was redacted since never travels by e-mail.
-    if entry.note and (entry.pii_confirmed or entry.redacted_at):
-        return _("(note withheld: it may hold personal data)")
-    return " ".join(entry.note.split())
-
-
 def what_changed(entry: ActionUpdate) -> str:
     if entry.kind == ActionUpdate.Kind.CREATED:
         return _("added to the plan")
@@ -222,16 +214,16 @@ def what_changed(entry: ActionUpdate) -> str:
     return semicolon().join(parts) or _("progress note")
 
 
-def introduction(core_group: bool, organisation: str, *, yours: str) -> str:
-    """The digest's opening: the whole plan's for the core group, where ``yours`` is how
-    the part marks the reader's own items (“yours” in HTML, [yours] in text)."""
+def introduction(core_group: bool, organisation: str, *, text: bool) -> str:
+    """The digest's opening: the whole plan's for the core group, saying how the part marks
+    the reader's own items (“yours” in HTML, [yours] in the ``text`` part)."""
     if not core_group:
         return _(
             "Here are your action points: those led by %(organisation)s and those where you "
             "are focal point. What is overdue, what falls due in the next %(due_soon_days)s "
             "days, and what changed since your last digest."
         ) % {"organisation": organisation, "due_soon_days": DUE_SOON_DAYS}
-    if yours == "[yours]":
+    if text:
         sentence = _(
             "Here is where the plan stands: what is overdue, what falls due in the next "
             "%(due_soon_days)s days, what changed since your last digest, and progress per "

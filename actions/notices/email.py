@@ -12,7 +12,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from actions.emails import greeting, mail_domain, render_email
+from actions.emails import emailed_note, greeting, mail_domain, render_email
 from actions.models import ActionUpdate, Status
 from participants.models import Person
 
@@ -89,18 +89,13 @@ def _what(notice: Notice) -> str:
 def _line(notice: Notice) -> NoticeLine:
     item = notice.action_point
     entry = notice.entry
-    note = entry.note if entry is not None else ""
-    # Data responsibility: a note its writer confirmed as looking like personal data, or one
-    # redacted since, never travels by e-mail (as in digests).
-    if note and entry is not None and (entry.pii_confirmed or entry.redacted_at):
-        note = _("(note withheld: it may hold personal data)")
     return NoticeLine(
         item_id=item.pk,
         code=item.code,
         title=item.title,
         url=_absolute(item.get_absolute_url()),
         what=_what(notice),
-        note=" ".join(note.split()),
+        note=emailed_note(entry) if entry is not None else "",
     )
 
 

@@ -102,8 +102,15 @@ def test_the_compiled_claim_is_one_update_that_only_one_sender_wins(rows):
 def test_the_compiled_sent_record_writes_what_django_writes(rows):
     _data, deliveries = rows
     pk = deliveries.get(person__email="ivo.focal@example.org").pk
-    other = deliveries.exclude(pk=pk).values_list("pk", "status", "sent_at", "lease_until")
-    before = list(other)
+
+    def others() -> list[tuple]:
+        return list(
+            DigestDelivery.objects.exclude(pk=pk)
+            .order_by("pk")
+            .values_list("pk", "status", "sent_at", "lease_until", "attempts")
+        )
+
+    before = others()
     sent_at = NOW + 3 * SECOND
 
     def written(record) -> tuple:
@@ -113,6 +120,8 @@ def test_the_compiled_sent_record_writes_what_django_writes(rows):
             after = DigestDelivery.objects.values_list(
                 "status", "sent_at", "lease_until", "retry_after", "attempts"
             ).get(pk=pk)
+            # Read before the rollback: only the claimed row was written.
+            assert others() == before
             transaction.set_rollback(True)
         return after
 
@@ -121,4 +130,3 @@ def test_the_compiled_sent_record_writes_what_django_writes(rows):
     )
     assert written(lambda: claims.record_sent(pk, sent_at)) == by_django
     assert by_django == (State.SENT, sent_at, None, None, 1)
-    assert list(other) == before  # that row only
